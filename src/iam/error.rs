@@ -1,0 +1,164 @@
+//! The one error type of the IAM layer. Every documented IAM error code is its own variant, with a message
+//! a person understands; the AWS adapter and the demo account both produce these.
+
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum IamError {
+    #[error("That name is already taken: {0}")]
+    EntityAlreadyExists(String),
+
+    #[error(
+        "IAM is still processing an earlier change to this entity; try again in a few seconds. ({0})"
+    )]
+    EntityTemporarilyUnmodifiable(String),
+
+    #[error("AWS rejected the authentication codes: {0}")]
+    InvalidAuthenticationCode(String),
+
+    #[error("An IAM limit was reached: {0}")]
+    LimitExceeded(String),
+
+    #[error("Not found: {0}")]
+    NoSuchEntity(String),
+
+    #[error("IAM had an internal failure; try again. ({0})")]
+    ServiceFailure(String),
+
+    #[error("Another change to this entity happened at the same time; try again. ({0})")]
+    ConcurrentModification(String),
+
+    #[error("IAM rejected the input: {0}")]
+    InvalidInput(String),
+
+    #[error("The device is still assigned to a user; deactivate it first. ({0})")]
+    DeleteConflict(String),
+
+    /// `action` is the IAM/STS action that was denied, e.g. `iam:EnableMFADevice`.
+    /// `mfa_required` is set when the denial comes from a policy that requires an MFA session.
+    #[error("Access denied: you are not allowed to call {action}{}. {message}", if *mfa_required { " without an MFA session" } else { "" })]
+    AccessDenied {
+        action: String,
+        message: String,
+        mfa_required: bool,
+    },
+
+    #[error("AWS kept throttling the request and the SDK gave up after its retries: {0}")]
+    Throttled(String),
+
+    #[error(
+        "No usable AWS credentials: {0}. Configure a profile (aws configure / aws sso login), set AWS_PROFILE or pass --profile; or try the tool with --demo, which needs none."
+    )]
+    Credentials(String),
+
+    #[error(
+        "The credentials have expired: {0}. Refresh them (for SSO: aws sso login) and try again."
+    )]
+    ExpiredCredentials(String),
+
+    #[error("Could not reach the IAM endpoint: {0}")]
+    Network(String),
+
+    #[error("{operation} is not supported by this endpoint: {message}")]
+    NotImplemented { operation: String, message: String },
+
+    #[error("Unexpected error{}: {message}", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default())]
+    Other {
+        code: Option<String>,
+        message: String,
+    },
+}
+
+impl IamError {
+    /// The IAM error code this variant stands for (for logs, JSON output and tests).
+    pub fn code(&self) -> &str {
+        match self {
+            Self::EntityAlreadyExists(_) => "EntityAlreadyExists",
+            Self::EntityTemporarilyUnmodifiable(_) => "EntityTemporarilyUnmodifiable",
+            Self::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
+            Self::LimitExceeded(_) => "LimitExceeded",
+            Self::NoSuchEntity(_) => "NoSuchEntity",
+            Self::ServiceFailure(_) => "ServiceFailure",
+            Self::ConcurrentModification(_) => "ConcurrentModification",
+            Self::InvalidInput(_) => "InvalidInput",
+            Self::DeleteConflict(_) => "DeleteConflict",
+            Self::AccessDenied { .. } => "AccessDenied",
+            Self::Throttled(_) => "Throttling",
+            Self::Credentials(_) => "NoCredentials",
+            Self::ExpiredCredentials(_) => "ExpiredToken",
+            Self::Network(_) => "Network",
+            Self::NotImplemented { .. } => "NotImplemented",
+            Self::Other { code, .. } => code.as_deref().unwrap_or("Unknown"),
+        }
+    }
+
+    pub fn access_denied(action: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mfa_required = Self::mentions_mfa(&message);
+        Self::AccessDenied {
+            action: action.to_string(),
+            message,
+            mfa_required,
+        }
+    }
+
+    /// True for the AccessDenied that a "require MFA" policy condition produces, so the UI can offer the
+    /// MFA-session step instead of failing. AWS does not say which condition denied; the self-service policy
+    /// denies with an explicit deny, and GetSessionToken with a bad code says "MultiFactorAuthentication".
+    pub fn needs_mfa_session(&self) -> bool {
+        matches!(
+            self,
+            Self::AccessDenied {
+                mfa_required: true,
+                ..
+            }
+        )
+    }
+
+    fn mentions_mfa(message: &str) -> bool {
+        let lower = message.to_ascii_lowercase();
+        lower.contains("multifactor") || lower.contains("mfa") || lower.contains("explicit deny")
+    }
+
+    /// Errors worth a retry button rather than a change of input.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::ServiceFailure(_)
+                | Self::ConcurrentModification(_)
+                | Self::EntityTemporarilyUnmodifiable(_)
+                | Self::Throttled(_)
+                | Self::Network(_)
+        )
+    }
+}
+
+pub type IamResult<T> = Result<T, IamError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_denied_names_the_action() {
+        let e = IamError::access_denied(
+            "iam:ListUsers",
+            "User: arn:aws:iam::1:user/a is not authorized",
+        );
+        assert_eq!(
+            e.to_string(),
+            "Access denied: you are not allowed to call iam:ListUsers. User: arn:aws:iam::1:user/a is not authorized"
+        );
+        assert!(!e.needs_mfa_session());
+    }
+
+    #[test]
+    fn explicit_deny_is_read_as_mfa_required() {
+        let e = IamError::access_denied(
+            "iam:DeactivateMFADevice",
+            "User: arn:aws:iam::1:user/a is not authorized to perform: iam:DeactivateMFADevice with an explicit deny in an identity-based policy",
+        );
+        assert!(e.needs_mfa_session());
+        assert!(e.to_string().contains("without an MFA session"));
+    }
+}

@@ -1,0 +1,9 @@
+//! iam-mfa: a terminal wizard for AWS IAM MFA devices.
+//!
+//! The layers: [`iam`] talks to AWS or the demo account and knows nothing of the screen; [`otp`] and [`qr`]
+//! are pure; [`app`] is the state machine (no I/O); [`ui`] renders it; [`runtime`] owns the terminal and
+//! carries out the effects the state machine asks for.
+
+pub mod clock;
+pub mod iam;
+pub mod otp;
