@@ -7,3 +7,6 @@
 pub mod clock;
 pub mod iam;
 pub mod otp;
+pub mod clipboard;
+pub mod qr;
+pub mod secret_file;
