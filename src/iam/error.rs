@@ -94,7 +94,7 @@ impl IamError {
 
     pub fn access_denied(action: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        let mfa_required = Self::mentions_mfa(&message);
+        let mfa_required = Self::is_explicit_deny(&message);
         Self::AccessDenied {
             action: action.to_string(),
             message,
@@ -103,8 +103,9 @@ impl IamError {
     }
 
     /// True for the AccessDenied that a "require MFA" policy condition produces, so the UI can offer the
-    /// MFA-session step instead of failing. AWS does not say which condition denied; the self-service policy
-    /// denies with an explicit deny, and GetSessionToken with a bad code says "MultiFactorAuthentication".
+    /// MFA-session step instead of failing. AWS does not say which condition denied: the self-service
+    /// policy (and the usual "force MFA" policies) deny with an explicit `Deny` when
+    /// `aws:MultiFactorAuthPresent` is false, so an explicit deny is what we read as "needs a session".
     pub fn needs_mfa_session(&self) -> bool {
         matches!(
             self,
@@ -115,9 +116,12 @@ impl IamError {
         )
     }
 
-    fn mentions_mfa(message: &str) -> bool {
-        let lower = message.to_ascii_lowercase();
-        lower.contains("multifactor") || lower.contains("mfa") || lower.contains("explicit deny")
+    /// AWS: "... is not authorized to perform: iam:X on resource: Y with an explicit deny in an
+    /// identity-based policy". Words like "MFA" are no sign: every MFA action and `:mfa/` ARN holds them,
+    /// also in the "because no identity-based policy allows" denial that no session can lift, and in
+    /// GetSessionToken's "MultiFactorAuthentication failed" (a wrong code).
+    fn is_explicit_deny(message: &str) -> bool {
+        message.to_ascii_lowercase().contains("explicit deny")
     }
 
     /// Errors worth a retry button rather than a change of input.
@@ -148,6 +152,24 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "Access denied: you are not allowed to call iam:ListUsers. User: arn:aws:iam::1:user/a is not authorized"
+        );
+        assert!(!e.needs_mfa_session());
+    }
+
+    #[test]
+    fn an_implicit_deny_of_an_mfa_action_needs_no_session() {
+        let e = IamError::access_denied(
+            "iam:EnableMFADevice",
+            "User: arn:aws:iam::1:user/a is not authorized to perform: iam:EnableMFADevice on resource: arn:aws:iam::1:mfa/a because no identity-based policy allows the iam:EnableMFADevice action",
+        );
+        assert!(!e.needs_mfa_session());
+    }
+
+    #[test]
+    fn a_wrong_session_code_needs_no_session() {
+        let e = IamError::access_denied(
+            "sts:GetSessionToken",
+            "MultiFactorAuthentication failed with invalid MFA one time pass code.",
         );
         assert!(!e.needs_mfa_session());
     }
