@@ -1,1 +1,115 @@
-fn main() {}
+//! Wiring only: parse the command line, set up logging and the IAM backend, then run the list command or
+//! the terminal interface. Errors reach the user as one line, never a backtrace.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+
+use iam_mfa::app::{App, Session};
+use iam_mfa::cli::{Cli, Command};
+use iam_mfa::clock;
+use iam_mfa::iam::Iam;
+use iam_mfa::iam::aws::{AwsIam, AwsSettings};
+use iam_mfa::iam::demo::DemoAccount;
+use iam_mfa::{listing, runtime};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
+    if let Err(message) = init_logging(cli.log_file.as_deref()) {
+        eprintln!("iam-mfa: {message}");
+        return ExitCode::FAILURE;
+    }
+    let tokio = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(tokio) => tokio,
+        Err(error) => {
+            eprintln!("iam-mfa: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match tokio.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("iam-mfa: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// clap's own output for --help and --version; for a usage error its first line only (plus a pointer to
+/// --help), so a typo never scrolls a wall of text.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = error.render().to_string();
+    let first = rendered.lines().next().unwrap_or("invalid arguments");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    eprintln!("iam-mfa: {first} (see iam-mfa --help)");
+    ExitCode::from(2)
+}
+
+fn init_logging(path: Option<&std::path::Path>) -> Result<(), String> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|error| format!("cannot open the log file {}: {error}", path.display()))?;
+    tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("IAM_MFA_LOG")
+                .unwrap_or_else(|_| "iam_mfa=debug,info".into()),
+        )
+        .init();
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let clock = clock::system();
+    let iam: Arc<dyn Iam> = if cli.target.demo {
+        Arc::new(DemoAccount::new(cli.target.demo_as, clock.clone()))
+    } else {
+        let settings = AwsSettings {
+            profile: cli.target.profile.clone(),
+            region: cli.target.region.clone(),
+            endpoint_url: cli.target.endpoint_url.clone(),
+        };
+        Arc::new(AwsIam::connect(&settings).await.map_err(|error| error.to_string())?)
+    };
+    match cli.command {
+        Some(Command::List(args)) => {
+            let rows = listing::fetch(iam.as_ref(), &args).await.map_err(|error| error.to_string())?;
+            print!("{}", listing::format(&rows, args.output));
+            Ok(())
+        }
+        None => run_interface(iam, clock, cli.target.demo, cli.redact).await,
+    }
+}
+
+async fn run_interface(
+    iam: Arc<dyn Iam>,
+    clock: clock::SharedClock,
+    demo: bool,
+    redact: bool,
+) -> Result<(), String> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err("the interface needs a terminal; for scripts use `iam-mfa list`".into());
+    }
+    let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let session = Session::new(iam.describe(), demo, redact);
+    let (app, effects) = App::new(session, clock.now(), size);
+    runtime::run(app, effects, iam, clock)
+        .await
+        .map_err(|error| format!("terminal error: {error}"))
+}

@@ -1,0 +1,617 @@
+//! The MFA-session prompt. Where the account's policy allows an action only "signed in with MFA" (the
+//! self-service policy's explicit deny), the asking screen pushes this prompt through [`offer`]: pick one of
+//! your own devices, type its current code, and STS GetSessionToken opens a session whose temporary
+//! credentials the IAM layer keeps in memory and signs the next calls with. The prompt then pops with
+//! [`Outcome::MfaSessionStarted`], and the screen below sends its request again.
+
+use crossterm::event::KeyCode;
+
+use super::text_input::{InputChange, TextInput};
+use super::{Ctx, Event, Loadable, Nav, Outcome, Reply, Request, Response, Screen, Ticket};
+use crate::iam::{DeviceKind, IamError, MfaDevice, Principal, device_name_from_serial};
+use crate::otp::Seed;
+
+#[derive(Debug)]
+pub struct MfaSessionState {
+    /// What needs the session, in the asking screen's words ("Removing a device needs an MFA session").
+    pub reason: String,
+    /// The caller's own devices, passkeys included (they are shown, but cannot open a session).
+    pub devices: Loadable<Vec<MfaDevice>>,
+    /// Index into [`Self::usable_devices`].
+    pub selected: usize,
+    pub code: TextInput,
+    /// Shown under the code field: a refused key, a wrong code, or why STS said no.
+    pub code_error: Option<String>,
+    /// The demo account's seeds of the caller's devices, so the prompt can show their current codes.
+    demo_seeds: Vec<(String, Seed)>,
+    seed_tickets: Vec<(Ticket, String)>,
+    devices_ticket: Option<Ticket>,
+    start_ticket: Option<Ticket>,
+}
+
+impl MfaSessionState {
+    /// `reason` says what needs the session ("Removing a device needs an MFA session").
+    pub fn open(ctx: &mut Ctx, reason: String) -> Self {
+        let mut state = Self {
+            reason,
+            devices: Loadable::Loading,
+            selected: 0,
+            code: TextInput::code().secret(),
+            code_error: None,
+            demo_seeds: Vec::new(),
+            seed_tickets: Vec::new(),
+            devices_ticket: None,
+            start_ticket: None,
+        };
+        state.load_devices(ctx);
+        state
+    }
+
+    /// The devices that can open a session: virtual and hardware TOTP. Passkeys answer a browser's
+    /// WebAuthn challenge, not a six-digit code, so GetSessionToken cannot take them.
+    pub fn usable_devices(&self) -> Vec<&MfaDevice> {
+        self.devices
+            .loaded()
+            .map(|devices| {
+                devices
+                    .iter()
+                    .filter(|d| d.kind() != DeviceKind::Passkey)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn selected_device(&self) -> Option<&MfaDevice> {
+        self.usable_devices().get(self.selected).copied()
+    }
+
+    /// True while GetSessionToken is on its way.
+    pub fn is_starting(&self) -> bool {
+        self.start_ticket.is_some()
+    }
+
+    /// The demo device's current code, when the backend is the demo account and knows the seed.
+    pub fn demo_code(&self, serial: &str, now: crate::clock::UnixSeconds) -> Option<String> {
+        self.demo_seeds
+            .iter()
+            .find(|(known, _)| known == serial)
+            .map(|(_, seed)| seed.code_at(now))
+    }
+
+    /// Asks for the caller's own devices; waits while the caller's identity is still unknown.
+    fn load_devices(&mut self, ctx: &mut Ctx) {
+        match ctx.session.own_user_name() {
+            Some(user_name) => {
+                self.devices = Loadable::Loading;
+                self.devices_ticket = Some(ctx.call(Request::ListMfaDevices { user_name }));
+            }
+            None => self.devices_ticket = None,
+        }
+    }
+
+    pub fn update(&mut self, ctx: &mut Ctx, event: Event) -> Nav {
+        match event {
+            Event::Key(key) => self.on_key(ctx, key),
+            Event::Response(ticket, Response::Iam(result)) => self.on_response(ctx, ticket, result),
+            Event::Tick => {
+                // Opened before GetCallerIdentity answered: ask once the caller's name is known.
+                if self.devices_ticket.is_none() && self.devices.is_loading() {
+                    self.load_devices(ctx);
+                }
+                Nav::Stay
+            }
+            Event::QuitRequested => Nav::Quit,
+            Event::Response(..) | Event::Resumed(_) => Nav::Stay,
+        }
+    }
+
+    fn on_key(&mut self, ctx: &mut Ctx, key: crossterm::event::KeyEvent) -> Nav {
+        if key.code == KeyCode::Esc {
+            return Nav::Pop(Outcome::Closed);
+        }
+        if self.is_starting() {
+            return Nav::Stay;
+        }
+        match key.code {
+            KeyCode::Up => self.move_selection(-1),
+            KeyCode::Down | KeyCode::Tab => self.move_selection(1),
+            KeyCode::Enter => self.submit(ctx),
+            KeyCode::Char('r') if matches!(self.devices, Loadable::Failed(_)) => {
+                self.load_devices(ctx)
+            }
+            _ => match self.code.handle_key(key) {
+                InputChange::Edited => self.code_error = None,
+                InputChange::Refused(c) if c.is_ascii_digit() => {
+                    self.code_error = Some("A code has six digits".into());
+                }
+                InputChange::Refused(c) => {
+                    self.code_error = Some(format!("'{c}' is not a digit: a code has six digits"));
+                }
+                InputChange::Moved | InputChange::Ignored => {}
+            },
+        }
+        Nav::Stay
+    }
+
+    fn move_selection(&mut self, step: isize) {
+        let count = self.usable_devices().len();
+        if count > 0 {
+            self.selected = (self.selected as isize + step).rem_euclid(count as isize) as usize;
+        }
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx) {
+        let Some(serial) = self.selected_device().map(|d| d.serial.clone()) else {
+            return;
+        };
+        if !crate::otp::is_code_format(self.code.value()) {
+            self.code_error = Some("Type all six digits of the code the device shows now".into());
+            return;
+        }
+        self.code_error = None;
+        let request = Request::StartMfaSession {
+            serial,
+            code: self.code.value().to_string(),
+            duration: None,
+        };
+        self.start_ticket = Some(ctx.call(request));
+    }
+
+    fn on_response(
+        &mut self,
+        ctx: &mut Ctx,
+        ticket: Ticket,
+        result: crate::iam::IamResult<Reply>,
+    ) -> Nav {
+        if Some(ticket) == self.devices_ticket {
+            self.devices_ticket = None;
+            self.on_devices(ctx, result);
+        } else if Some(ticket) == self.start_ticket {
+            self.start_ticket = None;
+            return self.on_started(ctx, result);
+        } else if let Ok(Reply::KnownSeed(Some(seed))) = result {
+            // Seeds come only from the demo account; a late one for a reloaded list still fits its serial.
+            if let Some(serial) = self.pending_seed_serial(ticket) {
+                self.demo_seeds.push((serial, seed));
+            }
+        }
+        Nav::Stay
+    }
+
+    fn on_devices(&mut self, ctx: &mut Ctx, result: crate::iam::IamResult<Reply>) {
+        self.devices = Loadable::from_result(result.map(|reply| match reply {
+            Reply::MfaDevices(devices) => devices,
+            other => unreachable!("ListMFADevices answered {other:?}"),
+        }));
+        self.selected = 0;
+        if ctx.session.demo {
+            let serials: Vec<String> = self
+                .usable_devices()
+                .iter()
+                .map(|d| d.serial.clone())
+                .collect();
+            self.seed_tickets = serials
+                .into_iter()
+                .map(|serial| {
+                    (
+                        ctx.call(Request::KnownSeed {
+                            serial: serial.clone(),
+                        }),
+                        serial,
+                    )
+                })
+                .collect();
+        }
+    }
+
+    fn pending_seed_serial(&mut self, ticket: Ticket) -> Option<String> {
+        let index = self.seed_tickets.iter().position(|(t, _)| *t == ticket)?;
+        Some(self.seed_tickets.swap_remove(index).1)
+    }
+
+    fn on_started(&mut self, ctx: &mut Ctx, result: crate::iam::IamResult<Reply>) -> Nav {
+        match result {
+            Ok(Reply::Session(session)) => {
+                ctx.notify(format!(
+                    "MFA session started with {}; it lasts until {}",
+                    device_name_from_serial(&session.serial),
+                    session.expires_at
+                ));
+                ctx.session.mfa_session = Some(session.clone());
+                Nav::Pop(Outcome::MfaSessionStarted(session))
+            }
+            Ok(other) => unreachable!("GetSessionToken answered {other:?}"),
+            Err(error) if is_rejected_code(&error) => {
+                let device = self
+                    .selected_device()
+                    .map_or("the device", |d| device_name_from_serial(&d.serial));
+                self.code_error = Some(format!(
+                    "AWS did not accept that code; type the one {device} shows now"
+                ));
+                self.code.clear();
+                Nav::Stay
+            }
+            Err(error) => {
+                self.code_error = Some(error.to_string());
+                Nav::Stay
+            }
+        }
+    }
+}
+
+/// A code STS turned down. The AWS adapter reads GetSessionToken's AccessDenied "MultiFactorAuthentication
+/// failed" as a bad code; the demo account answers that AccessDenied as it is.
+fn is_rejected_code(error: &IamError) -> bool {
+    match error {
+        IamError::InvalidAuthenticationCode(_) => true,
+        IamError::AccessDenied { message, .. } => message
+            .to_ascii_lowercase()
+            .contains("multifactorauthentication"),
+        _ => false,
+    }
+}
+
+/// When `error` is the AccessDenied of a missing MFA session, the screen to push (the MFA-session prompt);
+/// the asking screen gets `Event::Resumed(Outcome::MfaSessionStarted(..))` and should then retry.
+///
+/// Not offered while a session is in force (the denial is then about something else, and asking again
+/// would go round in circles), nor to root or a role session: GetSessionToken opens a session for an
+/// IAM user with one of their own devices (a role gets MFA when it is assumed).
+pub fn offer(ctx: &mut Ctx, error: &IamError, reason: &str) -> Option<Nav> {
+    if !error.needs_mfa_session() || ctx.session.live_mfa_session(ctx.now).is_some() {
+        return None;
+    }
+    if ctx
+        .session
+        .principal()
+        .is_some_and(|principal| !matches!(principal, Principal::IamUser { .. }))
+    {
+        return None;
+    }
+    let state = MfaSessionState::open(ctx, reason.to_string());
+    Some(Nav::Push(Screen::MfaSession(state)))
+}
+
+/// Opening the prompt from tests the way a screen does, without a screen that asks.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::app::{Msg, Owner, ScreenId};
+    use crate::clock::Clock;
+    use crate::headless::Headless;
+
+    /// Calls [`offer`] as the screen on top would, pushes the prompt when offered, and lets the prompt's
+    /// first requests run. True when the prompt was offered.
+    pub async fn offer_on(headless: &mut Headless, error: &IamError, reason: &str) -> bool {
+        let app = &mut headless.app;
+        // The id `push` will give the next screen: the prompt's requests are answered to it.
+        let next = ScreenId(app.next_screen_id + 1);
+        let mut ctx = Ctx {
+            session: &mut app.session,
+            now: app.now,
+            size: app.size,
+            owner: Owner::Screen(next),
+            core: &mut app.core,
+        };
+        let Some(Nav::Push(screen)) = offer(&mut ctx, error, reason) else {
+            return false;
+        };
+        app.push(screen);
+        // The requests wait in the app; the next message hands them to the headless runtime.
+        let now = headless.clock.now();
+        headless.send(Msg::Tick(now)).await;
+        true
+    }
+
+    /// The prompt on top, if it is.
+    pub fn prompt(headless: &Headless) -> Option<&MfaSessionState> {
+        match headless.app.screen() {
+            Screen::MfaSession(state) => Some(state),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::testing::{offer_on, prompt};
+    use super::*;
+    use crate::app::{Msg, key};
+    use crate::clock::{Clock, ManualClock};
+    use crate::headless::{FIXED_NOW, Headless};
+    use crate::iam::Iam;
+    use crate::iam::demo::{DemoAccount, DemoIdentity};
+
+    const ME: &str = "jordan.lee";
+    const MY_DEVICE: &str = "arn:aws:iam::210987654321:mfa/jordan.lee-pixel";
+    const REASON: &str = "Removing a device needs an MFA session";
+
+    /// The denial a self-service user gets when removing a device without a session.
+    async fn denial(headless: &Headless) -> IamError {
+        let error = headless
+            .iam
+            .deactivate_mfa_device(ME, MY_DEVICE)
+            .await
+            .expect_err("deactivating needs an MFA session");
+        assert!(error.needs_mfa_session(), "{error}");
+        error
+    }
+
+    async fn prompted() -> Headless {
+        let mut headless = Headless::demo(DemoIdentity::SelfService, 80, 24).await;
+        let error = denial(&headless).await;
+        assert!(offer_on(&mut headless, &error, REASON).await);
+        headless
+    }
+
+    fn current_code(headless: &Headless) -> String {
+        let seed = headless
+            .iam
+            .known_seed(MY_DEVICE)
+            .expect("the demo knows its seeds");
+        seed.code_at(headless.clock.now())
+    }
+
+    /// Any code but the right one.
+    fn wrong_code(headless: &Headless) -> String {
+        let right = current_code(headless);
+        let first = if right.starts_with('1') { '2' } else { '1' };
+        format!("{first}{}", &right[1..])
+    }
+
+    async fn submit(headless: &mut Headless, code: &str) {
+        headless.type_text(code).await;
+        headless.press_code(KeyCode::Enter).await;
+    }
+
+    #[tokio::test]
+    async fn the_prompt_lists_the_caller_s_own_devices() {
+        let headless = prompted().await;
+        let state = prompt(&headless).expect("the prompt is on top");
+        assert_eq!(state.reason, REASON);
+        let serials: Vec<&str> = state
+            .usable_devices()
+            .iter()
+            .map(|d| d.serial.as_str())
+            .collect();
+        assert_eq!(serials, [MY_DEVICE]);
+        assert_eq!(
+            state.selected_device().map(|d| d.user_name.as_str()),
+            Some(ME)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_wrong_code_is_explained_at_the_field_and_may_be_tried_again() {
+        let mut headless = prompted().await;
+        let wrong = wrong_code(&headless);
+        submit(&mut headless, &wrong).await;
+        let state = prompt(&headless).expect("still asking");
+        let error = state
+            .code_error
+            .as_deref()
+            .expect("a message at the code field");
+        assert_eq!(
+            error,
+            "AWS did not accept that code; type the one jordan.lee-pixel shows now"
+        );
+        assert!(
+            state.code.is_empty(),
+            "the field is cleared for the next try"
+        );
+        assert_eq!(headless.app.session.mfa_session, None);
+        assert!(
+            headless
+                .screen_text()
+                .contains("AWS did not accept that code")
+        );
+
+        let right = current_code(&headless);
+        submit(&mut headless, &right).await;
+        assert!(prompt(&headless).is_none(), "the prompt closed");
+        assert!(headless.app.session.mfa_session.is_some());
+    }
+
+    #[tokio::test]
+    async fn the_right_code_starts_a_session_and_the_denied_call_goes_through() {
+        let mut headless = prompted().await;
+        let right = current_code(&headless);
+        submit(&mut headless, &right).await;
+
+        assert!(matches!(headless.app.screen(), Screen::Home(_)));
+        let session = headless.app.session.mfa_session.clone().expect("a session");
+        assert_eq!(session.serial, MY_DEVICE);
+        assert_eq!(session.expires_at.0, (FIXED_NOW + 12 * 3_600) as i64);
+        assert_eq!(headless.iam.mfa_session(), Some(session));
+        let notice = headless.app.notice().expect("a notice").text.clone();
+        assert!(
+            notice.contains("MFA session started with jordan.lee-pixel"),
+            "{notice}"
+        );
+        assert!(notice.contains("2026-11-24 02:14 UTC"), "{notice}");
+        assert!(
+            headless
+                .screen_text()
+                .contains("MFA session until 02:14 UTC (12h 00m left)")
+        );
+        headless
+            .iam
+            .deactivate_mfa_device(ME, MY_DEVICE)
+            .await
+            .expect("allowed within the session");
+    }
+
+    #[tokio::test]
+    async fn an_expired_session_is_dropped_and_offered_again() {
+        let mut headless = prompted().await;
+        let right = current_code(&headless);
+        submit(&mut headless, &right).await;
+        assert!(headless.app.session.mfa_session.is_some());
+
+        headless.advance(12 * 3_600 - 1).await;
+        assert!(
+            headless.app.session.mfa_session.is_some(),
+            "still a second to go"
+        );
+        headless.advance(1).await;
+        assert_eq!(headless.app.session.mfa_session, None);
+        let notice = headless.app.notice().expect("a notice").text.clone();
+        assert!(
+            notice.contains("Your MFA session ended at 2026-11-24 02:14 UTC"),
+            "{notice}"
+        );
+        assert!(!headless.screen_text().contains("MFA session until"));
+
+        let error = denial(&headless).await;
+        assert!(
+            offer_on(&mut headless, &error, REASON).await,
+            "offered again"
+        );
+        assert!(prompt(&headless).is_some());
+    }
+
+    #[tokio::test]
+    async fn no_offer_for_other_denials_or_within_a_session() {
+        let mut headless = Headless::demo(DemoIdentity::SelfService, 80, 24).await;
+        let not_allowed = headless.iam.list_users().await.expect_err("self-service");
+        assert!(!offer_on(&mut headless, &not_allowed, REASON).await);
+        let network = IamError::Network("down".into());
+        assert!(!offer_on(&mut headless, &network, REASON).await);
+
+        let denied = denial(&headless).await;
+        headless.app.session.mfa_session = Some(crate::iam::MfaSession {
+            serial: MY_DEVICE.into(),
+            expires_at: crate::iam::Timestamp(FIXED_NOW as i64 + 60),
+        });
+        assert!(
+            !offer_on(&mut headless, &denied, REASON).await,
+            "a session is in force"
+        );
+        assert!(matches!(headless.app.screen(), Screen::Home(_)));
+    }
+
+    #[tokio::test]
+    async fn root_and_roles_are_not_offered_a_session() {
+        let mut headless = Headless::demo(DemoIdentity::Root, 80, 24).await;
+        let explicit = IamError::access_denied(
+            "iam:DeactivateMFADevice",
+            "... with an explicit deny in a service control policy",
+        );
+        assert!(!offer_on(&mut headless, &explicit, REASON).await);
+    }
+
+    #[tokio::test]
+    async fn only_digits_are_typed_and_six_are_needed() {
+        let mut headless = prompted().await;
+        headless.type_text("12a").await;
+        let state = prompt(&headless).unwrap();
+        assert_eq!(state.code.value(), "12");
+        assert_eq!(
+            state.code_error.as_deref(),
+            Some("'a' is not a digit: a code has six digits")
+        );
+        headless.press_code(KeyCode::Enter).await;
+        let state = prompt(&headless).unwrap();
+        assert_eq!(
+            state.code_error.as_deref(),
+            Some("Type all six digits of the code the device shows now")
+        );
+        assert!(!state.is_starting(), "nothing was sent");
+        headless.type_text("3456").await;
+        assert_eq!(prompt(&headless).unwrap().code_error, None);
+        headless.type_text("7").await;
+        assert_eq!(
+            prompt(&headless).unwrap().code_error.as_deref(),
+            Some("A code has six digits")
+        );
+    }
+
+    #[tokio::test]
+    async fn esc_closes_the_prompt_without_a_session() {
+        let mut headless = prompted().await;
+        headless.press(key(KeyCode::Esc)).await;
+        assert!(matches!(headless.app.screen(), Screen::Home(_)));
+        assert_eq!(headless.app.session.mfa_session, None);
+    }
+
+    #[tokio::test]
+    async fn passkeys_are_shown_but_cannot_open_a_session() {
+        let clock = ManualClock::at(FIXED_NOW);
+        let account = Arc::new(DemoAccount::new(
+            DemoIdentity::SelfService,
+            Arc::new(clock.clone()),
+        ));
+        let passkey = account
+            .register_passkey(ME, "yubikey-5c")
+            .expect("registered");
+        let mut headless = Headless::new(account, clock, true, 100, 30).await;
+        let error = denial(&headless).await;
+        assert!(offer_on(&mut headless, &error, REASON).await);
+
+        let state = prompt(&headless).unwrap();
+        assert_eq!(state.devices.loaded().map(Vec::len), Some(2));
+        assert!(state.usable_devices().iter().all(|d| d.serial != passkey));
+        // Moving through the list never lands on the passkey.
+        headless.press_code(KeyCode::Down).await;
+        assert_eq!(
+            prompt(&headless)
+                .unwrap()
+                .selected_device()
+                .map(|d| d.serial.as_str()),
+            Some(MY_DEVICE)
+        );
+        assert!(
+            headless
+                .screen_text()
+                .contains("passkey: browser only, cannot open a session")
+        );
+    }
+
+    #[tokio::test]
+    async fn the_demo_shows_the_device_s_current_code() {
+        let mut headless = prompted().await;
+        let code = current_code(&headless);
+        assert!(
+            headless
+                .screen_text()
+                .contains(&format!("the device shows {code} now")),
+            "{}",
+            headless.screen_text()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_prompt_opened_before_the_identity_is_known_asks_once_it_is() {
+        let clock = ManualClock::at(FIXED_NOW);
+        let iam: Arc<dyn Iam> = Arc::new(DemoAccount::new(
+            DemoIdentity::SelfService,
+            Arc::new(clock.clone()),
+        ));
+        let mut headless = Headless::new(iam, clock, true, 80, 24).await;
+        let identity = std::mem::take(&mut headless.app.session.identity);
+        let error = denial(&headless).await;
+        assert!(offer_on(&mut headless, &error, REASON).await);
+        assert!(prompt(&headless).unwrap().devices.is_loading());
+
+        headless.app.session.identity = identity;
+        headless.send(Msg::Tick(FIXED_NOW + 1)).await;
+        assert_eq!(prompt(&headless).unwrap().usable_devices().len(), 1);
+    }
+
+    #[test]
+    fn rejected_codes_from_either_backend() {
+        assert!(is_rejected_code(&IamError::InvalidAuthenticationCode(
+            "bad".into()
+        )));
+        assert!(is_rejected_code(&IamError::access_denied(
+            "sts:GetSessionToken",
+            "MultiFactorAuthentication failed, unable to validate MFA code"
+        )));
+        assert!(!is_rejected_code(&IamError::access_denied(
+            "sts:GetSessionToken",
+            "User: arn:aws:iam::1:user/a is not authorized to perform: sts:GetSessionToken"
+        )));
+    }
+}

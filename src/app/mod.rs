@@ -1,0 +1,473 @@
+//! The state machine: an Elm-style core. [`App::update`] takes a message (a key, a tick, the answer to an
+//! earlier request) and returns [`Effect`]s for the runtime to carry out. No I/O and no ratatui here: the
+//! `ui` module renders `&App`, the `runtime` module owns the terminal and performs the effects.
+//!
+//! Screens form a stack. Each screen is a state struct with an `update(&mut self, &mut Ctx, Event) -> Nav`;
+//! requests a screen makes through [`Ctx::call`] are answered to that same screen instance, wherever it sits
+//! in the stack, and dropped once it is gone.
+
+pub mod devices;
+pub mod effect;
+pub mod home;
+pub mod manage;
+pub mod mfa_session;
+pub mod session;
+pub mod text_input;
+pub mod users;
+pub mod virtual_devices;
+pub mod wizard;
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+pub use effect::{Effect, Reply, Request, Response, Ticket};
+pub use session::{Loadable, Session};
+
+use crate::clock::UnixSeconds;
+use crate::iam::MfaSession;
+
+/// How long a notice stays in the status line.
+const NOTICE_SECONDS: u64 = 6;
+
+/// Input to the state machine.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The clock moved (the runtime ticks a few times a second; countdowns read `App::now`).
+    Tick(UnixSeconds),
+    Resize(u16, u16),
+    Response(Ticket, Response),
+}
+
+/// What a screen is told.
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Tick,
+    Response(Ticket, Response),
+    /// The screen is on top again; `Outcome` says how the screen above it ended.
+    Resumed(Outcome),
+    /// The user asked to quit the app (Ctrl-C, or q at home). Answer `Nav::Quit` to agree, or stay and ask.
+    QuitRequested,
+}
+
+/// How a screen that was pushed on top ended, for the screen below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Closed with nothing to report (Esc, back).
+    Closed,
+    /// A device was enrolled and enabled for a user.
+    Enrolled { user_name: String, serial: String },
+    /// An MFA session was started; requests that needed it may be sent again.
+    MfaSessionStarted(MfaSession),
+}
+
+/// What a screen wants next.
+#[derive(Debug)]
+pub enum Nav {
+    Stay,
+    Push(Screen),
+    Pop(Outcome),
+    Replace(Screen),
+    /// This screen agrees to the app quitting (screens below are asked in turn).
+    Quit,
+}
+
+/// Every screen of the app.
+#[derive(Debug)]
+pub enum Screen {
+    Home(home::HomeState),
+    Wizard(Box<wizard::WizardState>),
+    Users(users::UsersState),
+    UserDevices(devices::DevicesState),
+    VirtualDevices(virtual_devices::VirtualDevicesState),
+    MfaSession(mfa_session::MfaSessionState),
+}
+
+impl Screen {
+    fn update(&mut self, ctx: &mut Ctx, event: Event) -> Nav {
+        match self {
+            Self::Home(state) => state.update(ctx, event),
+            Self::Wizard(state) => state.update(ctx, event),
+            Self::Users(state) => state.update(ctx, event),
+            Self::UserDevices(state) => state.update(ctx, event),
+            Self::VirtualDevices(state) => state.update(ctx, event),
+            Self::MfaSession(state) => state.update(ctx, event),
+        }
+    }
+
+    /// Requests to send if the app is torn down without a chance to ask (SIGTERM, SIGHUP: the terminal is
+    /// gone), so that nothing is left behind, e.g. the delete of a device created but not yet enabled.
+    fn cleanup_requests(&self) -> Vec<Request> {
+        match self {
+            Self::Wizard(state) => state.cleanup_requests(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ScreenId(u64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    App,
+    Screen(ScreenId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub kind: NoticeKind,
+    pub until: UnixSeconds,
+}
+
+/// Bookkeeping shared by every screen's context: tickets, their owners, the effects of this update.
+#[derive(Debug, Default)]
+struct Core {
+    next_ticket: u64,
+    owners: HashMap<Ticket, Owner>,
+    effects: Vec<Effect>,
+    notice: Option<Notice>,
+}
+
+impl Core {
+    fn ticket(&mut self, owner: Owner) -> Ticket {
+        self.next_ticket += 1;
+        let ticket = Ticket(self.next_ticket);
+        self.owners.insert(ticket, owner);
+        ticket
+    }
+}
+
+/// What a screen may use while it updates: the session, the time, and the way to ask for effects.
+pub struct Ctx<'a> {
+    pub session: &'a mut Session,
+    pub now: UnixSeconds,
+    /// The terminal size (columns, rows), for screens whose content depends on it (the QR code).
+    pub size: (u16, u16),
+    owner: Owner,
+    core: &'a mut Core,
+}
+
+impl Ctx<'_> {
+    /// Sends an IAM request; the answer comes back to this screen as `Event::Response(ticket, ..)`.
+    pub fn call(&mut self, request: Request) -> Ticket {
+        let ticket = self.core.ticket(self.owner);
+        self.core.effects.push(Effect::Call { ticket, request });
+        ticket
+    }
+
+    pub fn copy_to_clipboard(&mut self, text: zeroize::Zeroizing<String>) -> Ticket {
+        let ticket = self.core.ticket(self.owner);
+        self.core.effects.push(Effect::Copy { ticket, text });
+        ticket
+    }
+
+    pub fn save_file(
+        &mut self,
+        path: std::path::PathBuf,
+        contents: zeroize::Zeroizing<Vec<u8>>,
+    ) -> Ticket {
+        let ticket = self.core.ticket(self.owner);
+        self.core.effects.push(Effect::Save { ticket, path, contents });
+        ticket
+    }
+
+    /// A line in the status bar for a few seconds.
+    pub fn notify(&mut self, text: impl Into<String>) {
+        self.set_notice(text.into(), NoticeKind::Info);
+    }
+
+    pub fn notify_error(&mut self, text: impl Into<String>) {
+        self.set_notice(text.into(), NoticeKind::Error);
+    }
+
+    fn set_notice(&mut self, text: String, kind: NoticeKind) {
+        self.core.notice = Some(Notice {
+            text,
+            kind,
+            until: self.now + NOTICE_SECONDS,
+        });
+    }
+}
+
+/// The whole state of the app.
+#[derive(Debug)]
+pub struct App {
+    pub session: Session,
+    pub now: UnixSeconds,
+    pub size: (u16, u16),
+    pub help_open: bool,
+    stack: Vec<(ScreenId, Screen)>,
+    next_screen_id: u64,
+    core: Core,
+    quitting: bool,
+    identity_ticket: Option<Ticket>,
+    may_list_ticket: Option<Ticket>,
+    others_probe_ticket: Option<Ticket>,
+}
+
+impl App {
+    /// A new app on the home screen, and the first requests: who is calling, and what may they list.
+    pub fn new(session: Session, now: UnixSeconds, size: (u16, u16)) -> (Self, Vec<Effect>) {
+        let mut app = Self {
+            session,
+            now,
+            size,
+            help_open: false,
+            stack: Vec::new(),
+            next_screen_id: 0,
+            core: Core::default(),
+            quitting: false,
+            identity_ticket: None,
+            may_list_ticket: None,
+            others_probe_ticket: None,
+        };
+        app.push(Screen::Home(home::HomeState::default()));
+        app.identity_ticket = Some(app.app_call(Request::CallerIdentity));
+        app.may_list_ticket = Some(app.app_call(Request::MayListUsers));
+        let effects = std::mem::take(&mut app.core.effects);
+        (app, effects)
+    }
+
+    /// The screen on top.
+    pub fn screen(&self) -> &Screen {
+        &self.stack.last().expect("the stack always holds a screen").1
+    }
+
+    /// Every screen, bottom first (the renderer draws only the top; tests look deeper).
+    pub fn screens(&self) -> impl Iterator<Item = &Screen> {
+        self.stack.iter().map(|(_, screen)| screen)
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        self.core.notice.as_ref().filter(|n| n.until > self.now)
+    }
+
+    pub fn is_quitting(&self) -> bool {
+        self.quitting
+    }
+
+    /// Requests that leave nothing behind when the app is killed without a chance to ask.
+    pub fn cleanup_requests(&self) -> Vec<Request> {
+        self.screens().flat_map(Screen::cleanup_requests).collect()
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Msg::Key(_) => {}
+            Msg::Tick(now) => {
+                self.now = now;
+                self.end_expired_mfa_session();
+                self.deliver_to_top(Event::Tick);
+            }
+            Msg::Resize(cols, rows) => self.size = (cols, rows),
+            Msg::Response(ticket, response) => self.on_response(ticket, response),
+        }
+        if self.quitting && !self.core.effects.iter().any(|e| matches!(e, Effect::Quit)) {
+            self.core.effects.push(Effect::Quit);
+        }
+        std::mem::take(&mut self.core.effects)
+    }
+
+    fn on_key(&mut self, key: KeyEvent) {
+        let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl_c {
+            self.help_open = false;
+            self.request_quit();
+            return;
+        }
+        if self.help_open {
+            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)) {
+                self.help_open = false;
+            }
+            return;
+        }
+        if matches!(key.code, KeyCode::Char('?') | KeyCode::F(1)) {
+            self.help_open = true;
+            return;
+        }
+        self.deliver_to_top(Event::Key(key));
+    }
+
+    /// Asks the screens, top first, whether the app may quit; one that wants to confirm stays on top.
+    fn request_quit(&mut self) {
+        let Some(top) = self.stack.last().map(|(id, _)| *id) else {
+            self.quitting = true;
+            return;
+        };
+        self.deliver(top, Event::QuitRequested);
+    }
+
+    fn on_response(&mut self, ticket: Ticket, response: Response) {
+        match self.core.owners.remove(&ticket) {
+            Some(Owner::App) => self.on_app_response(ticket, response),
+            Some(Owner::Screen(id)) if self.stack.iter().any(|(sid, _)| *sid == id) => {
+                self.deliver(id, Event::Response(ticket, response));
+            }
+            // The screen that asked is gone: the answer is stale.
+            _ => tracing::debug!(?ticket, "dropped a response for a screen that was closed"),
+        }
+    }
+
+    fn on_app_response(&mut self, ticket: Ticket, response: Response) {
+        let Response::Iam(result) = response else {
+            return;
+        };
+        if Some(ticket) == self.identity_ticket {
+            self.session.record_identity(result.map(|reply| match reply {
+                Reply::Identity(identity) => identity,
+                other => unreachable!("GetCallerIdentity answered {other:?}"),
+            }));
+        } else if Some(ticket) == self.may_list_ticket {
+            self.session.record_list_probe(result.map(|reply| match reply {
+                Reply::MayListUsers(may_list) => may_list,
+                other => unreachable!("the ListUsers probe answered {other:?}"),
+            }));
+        } else if Some(ticket) == self.others_probe_ticket {
+            self.session.record_others_probe(result);
+        }
+        // Listing users is not enough to be an admin: see `session`.
+        if self.others_probe_ticket.is_none() {
+            if let Some(request) = self.session.others_probe() {
+                self.others_probe_ticket = Some(self.app_call(request));
+            }
+        }
+        if let Some(problem) = self.session.mode_problem() {
+            let text = format!(
+                "Could not tell whether you manage other users, so your mode is unknown: {problem}"
+            );
+            self.app_notice(text, NoticeKind::Error);
+        }
+    }
+
+    /// Asks again whether the caller may list users: a policy that requires MFA for everything denies
+    /// ListUsers until an MFA session starts, and again once it ends.
+    fn recheck_may_list_users(&mut self) {
+        if self.session.own_user_name().is_some() {
+            self.may_list_ticket = Some(self.app_call(Request::MayListUsers));
+        }
+    }
+
+    /// Once the MFA session expires the IAM layer signs with the base credentials again: say so, and the
+    /// next call that needs a session offers the prompt again.
+    fn end_expired_mfa_session(&mut self) {
+        if let Some(ended) = self.session.end_expired_mfa_session(self.now) {
+            let text = format!(
+                "Your MFA session ended at {}; actions that need one will ask for a code again",
+                ended.expires_at
+            );
+            self.app_notice(text, NoticeKind::Info);
+            self.recheck_may_list_users();
+        }
+    }
+
+    fn app_notice(&mut self, text: String, kind: NoticeKind) {
+        self.core.notice = Some(Notice {
+            text,
+            kind,
+            until: self.now + NOTICE_SECONDS,
+        });
+    }
+
+    fn app_call(&mut self, request: Request) -> Ticket {
+        let ticket = self.core.ticket(Owner::App);
+        self.core.effects.push(Effect::Call { ticket, request });
+        ticket
+    }
+
+    fn push(&mut self, screen: Screen) {
+        self.next_screen_id += 1;
+        self.stack.push((ScreenId(self.next_screen_id), screen));
+    }
+
+    /// A screen's `open` runs in its parent's context, so the requests it sends are first booked to the
+    /// parent: once the new screen is on top, they become its own (tickets after `first_new`). A screen
+    /// that pushes should therefore not send requests for itself in the same update.
+    fn hand_over_tickets(&mut self, parent: ScreenId, first_new: u64) {
+        let Some(child) = self.stack.last().map(|(id, _)| *id) else {
+            return;
+        };
+        for (ticket, owner) in self.core.owners.iter_mut() {
+            if ticket.0 > first_new && *owner == Owner::Screen(parent) {
+                *owner = Owner::Screen(child);
+            }
+        }
+    }
+
+    fn deliver_to_top(&mut self, event: Event) {
+        if let Some(top) = self.stack.last().map(|(id, _)| *id) {
+            self.deliver(top, event);
+        }
+    }
+
+    /// Runs one screen's update and applies its navigation (only the top screen may navigate).
+    fn deliver(&mut self, id: ScreenId, event: Event) {
+        let Some(index) = self.stack.iter().position(|(sid, _)| *sid == id) else {
+            return;
+        };
+        let is_top = index + 1 == self.stack.len();
+        let first_new_ticket = self.core.next_ticket;
+        let mut ctx = Ctx {
+            session: &mut self.session,
+            now: self.now,
+            size: self.size,
+            owner: Owner::Screen(id),
+            core: &mut self.core,
+        };
+        let nav = self.stack[index].1.update(&mut ctx, event);
+        if !is_top {
+            if !matches!(nav, Nav::Stay) {
+                tracing::debug!(?nav, "ignored navigation from a screen that is not on top");
+            }
+            return;
+        }
+        match nav {
+            Nav::Stay => {}
+            Nav::Push(screen) => {
+                self.push(screen);
+                self.hand_over_tickets(id, first_new_ticket);
+            }
+            Nav::Replace(screen) => {
+                self.stack.pop();
+                self.push(screen);
+                self.hand_over_tickets(id, first_new_ticket);
+            }
+            Nav::Pop(outcome) => {
+                self.stack.pop();
+                if matches!(outcome, Outcome::MfaSessionStarted(_)) {
+                    self.recheck_may_list_users();
+                }
+                match self.stack.last().map(|(id, _)| *id) {
+                    Some(below) => self.deliver(below, Event::Resumed(outcome)),
+                    None => self.quitting = true,
+                }
+            }
+            Nav::Quit => {
+                self.stack.pop();
+                match self.stack.last().map(|(id, _)| *id) {
+                    Some(below) => self.deliver(below, Event::QuitRequested),
+                    None => self.quitting = true,
+                }
+            }
+        }
+    }
+}
+
+/// Keys as tests and screens write them.
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}

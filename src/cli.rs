@@ -1,0 +1,114 @@
+//! The command line: where calls go (demo account or AWS, with the usual overrides) and what to run.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::iam::AssignmentFilter;
+use crate::iam::demo::DemoIdentity;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "iam-mfa",
+    version,
+    about = "Assign, list, resync, rotate and clean up AWS IAM MFA devices from the terminal",
+    after_help = "Run with --demo to try everything on a built-in demo account: no AWS account or credentials needed."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub target: Target,
+
+    /// Hide secrets (seed, QR code, codes) on screen: for screen recordings and shared screens.
+    #[arg(long, global = true)]
+    pub redact: bool,
+
+    /// Write a debug log to this file (never contains secrets).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<std::path::PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where IAM calls go.
+#[derive(Debug, Clone, Args)]
+pub struct Target {
+    /// Use the built-in demo account instead of AWS (no credentials needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Who you are on the demo account.
+    #[arg(long, global = true, value_enum, default_value_t = DemoIdentity::Admin, requires = "demo")]
+    pub demo_as: DemoIdentity,
+
+    /// The AWS profile to use (default: AWS_PROFILE, then "default"); SSO profiles work.
+    #[arg(long, global = true, conflicts_with = "demo")]
+    pub profile: Option<String>,
+
+    /// The AWS region for the STS endpoint (IAM is global).
+    #[arg(long, global = true, conflicts_with = "demo")]
+    pub region: Option<String>,
+
+    /// Send IAM and STS calls to this endpoint instead of AWS (for example a local moto server).
+    #[arg(long, global = true, value_name = "URL", conflicts_with = "demo")]
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List MFA devices without opening the interface (for scripts).
+    List(ListArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Only this user's devices (every kind: virtual, hardware, passkey).
+    #[arg(long)]
+    pub user: Option<String>,
+
+    /// Which virtual devices: any, assigned or unassigned (ignored with --user).
+    #[arg(long, value_enum, default_value_t = AssignmentFilter::Any)]
+    pub assignment: AssignmentFilter,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn list_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "iam-mfa", "--demo", "list", "--assignment", "unassigned", "--output", "json",
+        ])
+        .unwrap();
+        assert!(cli.target.demo);
+        let Some(Command::List(args)) = cli.command else { panic!("no list command") };
+        assert_eq!(args.assignment, AssignmentFilter::Unassigned);
+        assert_eq!(args.output, OutputFormat::Json);
+    }
+
+    #[test]
+    fn bad_assignment_is_refused() {
+        let error = Cli::try_parse_from(["iam-mfa", "list", "--assignment", "sometimes"]).unwrap_err();
+        assert!(error.to_string().contains("invalid value 'sometimes'"));
+    }
+
+    #[test]
+    fn demo_excludes_aws_targets() {
+        assert!(Cli::try_parse_from(["iam-mfa", "--demo", "--endpoint-url", "http://127.0.0.1:1"]).is_err());
+    }
+}

@@ -1,0 +1,153 @@
+//! Drives the app without a terminal: keys in, screen text out, effects carried out against a real IAM
+//! backend through the same executor as the runtime. For tests, snapshot tests and benchmarks.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use zeroize::Zeroizing;
+
+use crate::app::{App, Effect, Msg, Response, Session, Ticket};
+use crate::clock::{Clock, ManualClock};
+use crate::iam::Iam;
+use crate::iam::demo::{DemoAccount, DemoIdentity};
+use crate::runtime::executor;
+
+/// A fixed moment for reproducible screens: 2026-11-23 14:14:00 UTC, 0 s into a TOTP window.
+pub const FIXED_NOW: u64 = 1_795_443_240;
+
+pub struct Headless {
+    pub app: App,
+    pub iam: Arc<dyn Iam>,
+    pub clock: ManualClock,
+    terminal: Terminal<TestBackend>,
+    /// Effects not yet carried out (when replies are held back to see loading states).
+    pending: VecDeque<Effect>,
+    /// Whether effects are carried out as soon as they are returned.
+    pub auto_reply: bool,
+    /// What the app copied to the clipboard, and files it saved, in order.
+    pub copied: Vec<Zeroizing<String>>,
+    pub saved: Vec<(PathBuf, Zeroizing<Vec<u8>>)>,
+}
+
+impl Headless {
+    /// The app on the demo account, as `identity`, at [`FIXED_NOW`], in a `cols` x `rows` terminal; the
+    /// start-up requests have been answered.
+    pub async fn demo(identity: DemoIdentity, cols: u16, rows: u16) -> Self {
+        let clock = ManualClock::at(FIXED_NOW);
+        let iam: Arc<dyn Iam> = Arc::new(
+            DemoAccount::new(identity, Arc::new(clock.clone())).with_deterministic_seeds(),
+        );
+        Self::new(iam, clock, true, cols, rows).await
+    }
+
+    pub async fn new(iam: Arc<dyn Iam>, clock: ManualClock, demo: bool, cols: u16, rows: u16) -> Self {
+        let session = Session::new(iam.describe(), demo, false);
+        let (app, effects) = App::new(session, clock.now(), (cols, rows));
+        let mut this = Self {
+            app,
+            iam,
+            clock,
+            terminal: Terminal::new(TestBackend::new(cols, rows)).expect("a test terminal"),
+            pending: effects.into(),
+            auto_reply: true,
+            copied: Vec::new(),
+            saved: Vec::new(),
+        };
+        this.settle().await;
+        this
+    }
+
+    /// Sends a message and, with `auto_reply`, carries out every effect until the app is idle.
+    pub async fn send(&mut self, msg: Msg) {
+        let effects = self.app.update(msg);
+        self.pending.extend(effects);
+        if self.auto_reply {
+            self.settle().await;
+        }
+    }
+
+    pub async fn press(&mut self, key: crossterm::event::KeyEvent) {
+        self.send(Msg::Key(key)).await;
+    }
+
+    pub async fn press_code(&mut self, code: crossterm::event::KeyCode) {
+        self.press(crate::app::key(code)).await;
+    }
+
+    pub async fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press_code(crossterm::event::KeyCode::Char(c)).await;
+        }
+    }
+
+    /// Moves the clock and tells the app.
+    pub async fn advance(&mut self, seconds: u64) {
+        self.clock.advance(seconds);
+        self.send(Msg::Tick(self.clock.now())).await;
+    }
+
+    /// Carries out every pending effect, and the effects their answers cause, until none is left.
+    pub async fn settle(&mut self) {
+        while let Some(effect) = self.pending.pop_front() {
+            if let Some((ticket, response)) = self.carry_out(effect).await {
+                let more = self.app.update(Msg::Response(ticket, response));
+                self.pending.extend(more);
+            }
+        }
+    }
+
+    /// How many effects are waiting (with `auto_reply` off).
+    pub fn pending_count(&self) -> usize {
+        self.pending.len()
+    }
+
+    async fn carry_out(&mut self, effect: Effect) -> Option<(Ticket, Response)> {
+        match effect {
+            Effect::Call { ticket, request } => {
+                let result = executor::execute(self.iam.as_ref(), request).await;
+                Some((ticket, Response::Iam(result)))
+            }
+            Effect::Copy { ticket, text } => {
+                self.copied.push(text);
+                Some((ticket, Response::Copied(Ok("test clipboard".into()))))
+            }
+            Effect::Save { ticket, path, contents } => {
+                self.saved.push((path.clone(), contents));
+                Some((ticket, Response::Saved(Ok(path))))
+            }
+            Effect::Quit => None,
+        }
+    }
+
+    /// Renders the app and returns the terminal's buffer (for insta snapshots: `insta::assert_snapshot!`
+    /// of `backend` prints it as text).
+    pub fn render(&mut self) -> &TestBackend {
+        self.terminal
+            .draw(|frame| crate::ui::render(frame, &self.app))
+            .expect("drawing to a test backend");
+        self.terminal.backend()
+    }
+
+    /// The screen as plain text, one line per row, trailing spaces trimmed.
+    pub fn screen_text(&mut self) -> String {
+        let buffer = self.render().buffer().clone();
+        let area = buffer.area;
+        (0..area.height)
+            .map(|y| {
+                let line: String = (0..area.width)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect();
+                line.trim_end().to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.terminal.backend_mut().resize(cols, rows);
+        let _ = self.app.update(Msg::Resize(cols, rows));
+    }
+}

@@ -1,0 +1,129 @@
+//! Small pieces every screen uses: key hints, a framed panel, a text field, a loading/error line, the
+//! countdown bar, and centring for dialogs.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+use super::theme;
+use crate::app::text_input::TextInput;
+use crate::iam::IamError;
+
+/// A key and what it does, for the footer and dialogs.
+pub type KeyHint = (&'static str, &'static str);
+
+pub fn hints_line(hints: &[KeyHint]) -> Line<'static> {
+    let mut spans = Vec::with_capacity(hints.len() * 3);
+    for (i, (key, action)) in hints.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("  ", theme::dim()));
+        }
+        spans.push(Span::styled(*key, theme::key()));
+        spans.push(Span::raw(format!(" {action}")));
+    }
+    Line::from(spans)
+}
+
+/// A rounded frame with a title.
+pub fn panel(title: &str) -> Block<'static> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme::border())
+        .title(Span::styled(format!(" {title} "), theme::title()))
+}
+
+/// A labelled text field; the focused one shows its cursor. `error` is shown right under it, where the
+/// text was typed. `masked` shows dots instead of the text (redaction).
+pub fn text_field(
+    frame: &mut Frame,
+    area: Rect,
+    label: &str,
+    input: &TextInput,
+    focused: bool,
+    error: Option<&str>,
+    masked: bool,
+) {
+    let [label_area, field_area, error_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1)])
+            .areas(area);
+    frame.render_widget(Line::styled(label.to_string(), theme::title()), label_area);
+    let shown = if masked {
+        "•".repeat(input.value().chars().count())
+    } else {
+        input.value().to_string()
+    };
+    let marker = if focused { "› " } else { "  " };
+    let style = if focused { theme::accent() } else { ratatui::style::Style::new() };
+    frame.render_widget(
+        Line::from(vec![Span::styled(marker, theme::accent()), Span::styled(shown, style)]),
+        field_area,
+    );
+    if focused {
+        let x = field_area.x + 2 + input.cursor() as u16;
+        frame.set_cursor_position((x.min(field_area.right().saturating_sub(1)), field_area.y));
+    }
+    if let Some(error) = error {
+        frame.render_widget(Line::styled(format!("  {error}"), theme::error()), error_area);
+    }
+}
+
+/// "Loading …" or an error with the retry hint, in place of content that is not there yet.
+pub fn loading(frame: &mut Frame, area: Rect, what: &str) {
+    frame.render_widget(Line::styled(format!("Loading {what}…"), theme::dim()), area);
+}
+
+pub fn failed(frame: &mut Frame, area: Rect, what: &str, error: &IamError) {
+    let text = vec![
+        Line::styled(format!("Could not load {what}."), theme::error()),
+        Line::raw(error.to_string()),
+        Line::from(vec![Span::styled("r", theme::key()), Span::raw(" retry")]),
+    ];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+/// A bar that empties over the 30-second TOTP window, with the seconds left.
+pub fn countdown_line(seconds_left: u64, width: u16) -> Line<'static> {
+    let bar_width = width.saturating_sub(18).clamp(4, 30) as u64;
+    let filled = (seconds_left * bar_width).div_ceil(crate::otp::STEP_SECONDS);
+    let style = if seconds_left <= 5 { theme::warning() } else { theme::accent() };
+    Line::from(vec![
+        Span::raw("Code changes in "),
+        Span::styled(format!("{seconds_left:>2}s "), style),
+        Span::styled("█".repeat(filled as usize), style),
+        Span::styled("░".repeat((bar_width - filled) as usize), theme::dim()),
+    ])
+}
+
+/// A rectangle of at most `width` x `height` centred in `area`, for dialogs.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
+
+/// A dialog box over the screen: a title, lines of text, and key hints at the bottom.
+pub fn dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, hints: &[KeyHint]) {
+    let width = lines
+        .iter()
+        .map(Line::width)
+        .max()
+        .unwrap_or(0)
+        .max(hints_line(hints).width())
+        .max(title.len() + 4) as u16
+        + 4;
+    let height = lines.len() as u16 + 4;
+    let rect = centered(area, width.min(area.width.saturating_sub(2)), height);
+    frame.render_widget(Clear, rect);
+    let block = panel(title).border_style(theme::focused_border());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [body, _, footer] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    frame.render_widget(hints_line(hints), footer);
+}
