@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme;
 use super::widgets::{self, KeyHint};
-use crate::app::App;
+use crate::app::{App, Loadable};
 use crate::app::home::{HomeState, entries};
 use crate::iam::CallerMode;
 
@@ -40,6 +40,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &HomeState, app: &App) {
 }
 
 fn mode_note(app: &App) -> Vec<Line<'static>> {
+    if let Loadable::Failed(error) = &app.session.identity {
+        return vec![
+            Line::styled("iam-mfa cannot reach IAM as you yet.", theme::error()),
+            Line::raw(error.to_string()),
+            Line::raw(""),
+            Line::raw("Fix it and start again (q quits)."),
+        ];
+    }
     let partition = app.session.identity.loaded().map(|identity| identity.partition());
     match app.session.mode {
         Some(CallerMode::Root) => vec![
