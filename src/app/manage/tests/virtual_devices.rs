@@ -1,0 +1,235 @@
+//! Virtual MFA devices on the demo account: the filter, the orphan sweep with its report, IAM's
+//! DeleteConflict for a device assigned meanwhile, and the snapshots.
+
+use std::sync::Arc;
+
+use crossterm::event::KeyCode;
+
+use super::*;
+use crate::app::manage::testing::{
+    self, demo_serial, on_account, press, recorded, virtual_devices,
+};
+use crate::clock::ManualClock;
+use crate::headless::{FIXED_NOW, Headless};
+use crate::iam::demo::{DemoAccount, DemoIdentity};
+use crate::otp::window;
+
+const ORPHANS: [&str; 3] = ["ben.carter-iphone", "emma.schmidt", "hannah.kim-new-phone"];
+
+async fn open(h: &mut Headless) {
+    press(h, 'v').await;
+    assert!(
+        matches!(h.app.screen(), Screen::VirtualDevices(_)),
+        "{}",
+        h.screen_text()
+    );
+}
+
+async fn orphans_on_backend(h: &Headless) -> Vec<String> {
+    let list = h
+        .iam
+        .list_virtual_mfa_devices(AssignmentFilter::Unassigned)
+        .await
+        .unwrap();
+    list.into_iter().map(|d| d.serial).collect()
+}
+
+#[tokio::test]
+async fn the_filter_cycles_any_assigned_unassigned() {
+    let (mut h, iam) = recorded(DemoIdentity::Admin, 120, 40).await;
+    open(&mut h).await;
+    let all = virtual_devices(&h).devices.loaded().unwrap().len();
+    press(&mut h, 'f').await;
+    assert_eq!(virtual_devices(&h).filter, AssignmentFilter::Assigned);
+    let assigned = virtual_devices(&h).devices.loaded().unwrap().len();
+    press(&mut h, 'f').await;
+    let unassigned: Vec<String> = virtual_devices(&h)
+        .devices
+        .loaded()
+        .unwrap()
+        .iter()
+        .map(|d| d.name().to_string())
+        .collect();
+    assert_eq!(unassigned, ORPHANS);
+    assert_eq!(all, assigned + ORPHANS.len());
+    assert_eq!(
+        iam.calls("iam:ListVirtualMFADevices"),
+        3,
+        "the filter is IAM's own"
+    );
+    press(&mut h, 'f').await;
+    assert_eq!(virtual_devices(&h).filter, AssignmentFilter::Any);
+    let text = h.screen_text();
+    assert!(
+        text.contains("admin-iphone") && text.contains("unassigned"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn sweep_the_orphans_after_one_confirmation_that_lists_them() {
+    let (mut h, iam) = recorded(DemoIdentity::Admin, 80, 24).await;
+    open(&mut h).await;
+    // An assigned device cannot be marked.
+    press(&mut h, ' ').await;
+    assert!(virtual_devices(&h).marked.is_empty());
+    assert!(
+        virtual_devices(&h)
+            .message
+            .as_ref()
+            .unwrap()
+            .contains("is assigned to")
+    );
+    press(&mut h, 'u').await;
+    assert_eq!(virtual_devices(&h).marked.len(), 3);
+    press(&mut h, 'd').await;
+    let confirm = virtual_devices(&h)
+        .confirm
+        .as_ref()
+        .expect("one confirmation");
+    assert_eq!(confirm.lines[0], "Delete 3 unassigned virtual MFA devices:");
+    for name in ORPHANS {
+        assert!(
+            confirm.lines.contains(&format!("  {}", demo_serial(name))),
+            "{:?}",
+            confirm.lines
+        );
+    }
+    assert_eq!(
+        iam.calls("iam:DeleteVirtualMFADevice"),
+        0,
+        "nothing before y"
+    );
+    press(&mut h, 'y').await;
+    let sweep = virtual_devices(&h).sweep.as_ref().expect("the report");
+    assert_eq!(sweep.deleted.len(), 3);
+    assert!(sweep.failed.is_empty());
+    assert!(
+        h.screen_text().contains("Deleted 3:"),
+        "{}",
+        h.screen_text()
+    );
+    assert!(orphans_on_backend(&h).await.is_empty());
+    press(&mut h, 'x').await;
+    assert!(
+        virtual_devices(&h).sweep.is_none(),
+        "any key closes the report"
+    );
+    assert!(virtual_devices(&h).marked.is_empty());
+    press(&mut h, 'f').await;
+    press(&mut h, 'f').await;
+    assert!(
+        h.screen_text()
+            .contains("No unassigned virtual devices: nothing to sweep.")
+    );
+}
+
+#[tokio::test]
+async fn a_device_assigned_since_the_listing_fails_with_delete_conflict_and_the_rest_go() {
+    let (mut h, _) = recorded(DemoIdentity::Admin, 80, 24).await;
+    open(&mut h).await;
+    press(&mut h, 'f').await;
+    press(&mut h, 'f').await;
+    press(&mut h, 'u').await;
+    press(&mut h, 'd').await;
+    // Meanwhile, someone enables one of the orphans for emma.
+    let serial = demo_serial("emma.schmidt");
+    let seed = h.iam.known_seed(&serial).unwrap();
+    let w = window(FIXED_NOW);
+    h.iam
+        .enable_mfa_device(
+            "emma.schmidt",
+            &serial,
+            &seed.code_for_window(w - 1),
+            &seed.code_for_window(w),
+        )
+        .await
+        .unwrap();
+    press(&mut h, 'y').await;
+    let sweep = virtual_devices(&h).sweep.as_ref().unwrap();
+    assert_eq!(sweep.deleted.len(), 2);
+    assert_eq!(sweep.failed.len(), 1);
+    assert_eq!(sweep.failed[0].0, serial);
+    assert_eq!(sweep.failed[0].1.code(), "DeleteConflict");
+    let text = h.screen_text();
+    assert!(
+        text.contains("Failed 1:") && text.contains("DeleteConflict"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn cancelling_the_sweep_deletes_nothing() {
+    let (mut h, iam) = recorded(DemoIdentity::Admin, 80, 24).await;
+    open(&mut h).await;
+    press(&mut h, 'u').await;
+    press(&mut h, 'd').await;
+    h.press_code(KeyCode::Esc).await;
+    assert_eq!(iam.calls("iam:DeleteVirtualMFADevice"), 0);
+    assert_eq!(orphans_on_backend(&h).await.len(), 3);
+    assert_eq!(
+        virtual_devices(&h).message.as_deref(),
+        Some("Nothing deleted")
+    );
+}
+
+#[tokio::test]
+async fn enter_opens_the_assigned_users_devices() {
+    let (mut h, _) = recorded(DemoIdentity::Admin, 80, 24).await;
+    open(&mut h).await;
+    h.press_code(KeyCode::Enter).await;
+    let user = testing::devices(&h).user_name.clone();
+    assert!(!user.is_empty());
+}
+
+// ----- snapshots -----
+
+async fn snapshot_states(cols: u16, rows: u16) {
+    let size = format!("{cols}x{rows}");
+    let (mut h, _) = recorded(DemoIdentity::Admin, cols, rows).await;
+    h.auto_reply = false;
+    open(&mut h).await;
+    insta::assert_snapshot!(format!("virtual_loading_{size}"), h.render());
+    h.settle().await;
+    h.auto_reply = true;
+    insta::assert_snapshot!(format!("virtual_loaded_{size}"), h.render());
+    press(&mut h, 'f').await;
+    press(&mut h, 'f').await;
+    press(&mut h, ' ').await;
+    h.press_code(KeyCode::Down).await;
+    press(&mut h, ' ').await;
+    press(&mut h, 'd').await;
+    insta::assert_snapshot!(format!("virtual_sweep_confirm_{size}"), h.render());
+    press(&mut h, 'y').await;
+    insta::assert_snapshot!(format!("virtual_sweep_report_{size}"), h.render());
+
+    let clock = ManualClock::at(FIXED_NOW);
+    let demo = DemoAccount::empty(DemoIdentity::Admin, Arc::new(clock.clone()));
+    let (mut h, _) = on_account(demo, clock, cols, rows).await;
+    open(&mut h).await;
+    insta::assert_snapshot!(format!("virtual_empty_{size}"), h.render());
+
+    let (mut h, iam) = recorded(DemoIdentity::Admin, cols, rows).await;
+    iam.fail(
+        "iam:ListVirtualMFADevices",
+        crate::iam::IamError::access_denied(
+            "iam:ListVirtualMFADevices",
+            "User: arn:aws:iam::210987654321:user/admin is not authorized to perform: iam:ListVirtualMFADevices",
+        ),
+    );
+    open(&mut h).await;
+    insta::assert_snapshot!(format!("virtual_error_{size}"), h.render());
+    iam.clear_failures();
+    press(&mut h, 'r').await;
+    assert!(virtual_devices(&h).devices.loaded().is_some(), "retry");
+}
+
+#[tokio::test]
+async fn snapshots_80x24() {
+    snapshot_states(80, 24).await;
+}
+
+#[tokio::test]
+async fn snapshots_120x40() {
+    snapshot_states(120, 40).await;
+}
