@@ -1,0 +1,249 @@
+//! Step 5: two consecutive codes, six digits each, then EnableMFADevice. Where the seed is known the pair
+//! is checked locally first (current, consecutive, not the same twice), and nothing is sent until it is
+//! right; each message goes under the field it concerns.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{DeviceChoice, Dialog, Enabled, Problem, Purpose, Step, WizardState};
+use crate::app::text_input::{InputChange, TextInput};
+use crate::app::{Ctx, Loadable, Nav, Reply, Request};
+use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER};
+use crate::otp::{self, CodeField};
+
+#[derive(Debug)]
+pub struct CodesForm {
+    pub code1: TextInput,
+    pub code2: TextInput,
+    pub focus: CodeField,
+    pub error1: Option<String>,
+    pub error2: Option<String>,
+}
+
+impl Default for CodesForm {
+    fn default() -> Self {
+        Self {
+            code1: TextInput::code(),
+            code2: TextInput::code(),
+            focus: CodeField::First,
+            error1: None,
+            error2: None,
+        }
+    }
+}
+
+impl CodesForm {
+    fn field_mut(&mut self, field: CodeField) -> (&mut TextInput, &mut Option<String>) {
+        match field {
+            CodeField::First => (&mut self.code1, &mut self.error1),
+            CodeField::Second => (&mut self.code2, &mut self.error2),
+        }
+    }
+
+    /// Puts a message under one field (and clears the other's), with the focus there to retype.
+    pub fn fail(&mut self, field: CodeField, message: String) {
+        self.error1 = None;
+        self.error2 = None;
+        *self.field_mut(field).1 = Some(message);
+        self.focus = field;
+    }
+
+    fn toggle_focus(&mut self) {
+        self.focus = match self.focus {
+            CodeField::First => CodeField::Second,
+            CodeField::Second => CodeField::First,
+        };
+    }
+
+    fn type_key(&mut self, key: KeyEvent) {
+        let focus = self.focus;
+        let (input, error) = self.field_mut(focus);
+        match input.handle_key(key) {
+            InputChange::Edited => {
+                *error = None;
+                if focus == CodeField::First && input.is_full() {
+                    self.focus = CodeField::Second;
+                }
+            }
+            InputChange::Refused(c) if c.is_ascii_digit() => {
+                *error = Some("A code has six digits: this one is complete".into());
+            }
+            InputChange::Refused(c) => {
+                *error = Some(format!("Digits only: {c:?} is not one"));
+            }
+            InputChange::Moved | InputChange::Ignored => {}
+        }
+    }
+}
+
+impl WizardState {
+    pub(super) fn on_codes_key(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Nav {
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+                self.codes.toggle_focus()
+            }
+            KeyCode::Backspace
+                if self.codes.focus == CodeField::Second && self.codes.code2.is_empty() =>
+            {
+                self.codes.focus = CodeField::First;
+            }
+            KeyCode::Enter => return self.submit_codes(ctx),
+            KeyCode::Esc => self.back_from_codes(),
+            _ => self.codes.type_key(key),
+        }
+        Nav::Stay
+    }
+
+    fn back_from_codes(&mut self) {
+        let kind = self.enrollment.as_ref().map(|e| e.kind);
+        if kind == Some(DeviceChoice::HardwareToken) {
+            // Nothing was created for a token: the serial may simply be changed.
+            self.enrollment = None;
+            self.step = Step::Serial;
+        } else {
+            self.step = Step::Secret;
+        }
+    }
+
+    fn enable_request(&self) -> Option<Request> {
+        let enrollment = self.enrollment.as_ref()?;
+        Some(Request::EnableMfaDevice {
+            user_name: self.user_name.clone()?,
+            serial: enrollment.serial.clone(),
+            code1: self.codes.code1.value().to_string(),
+            code2: self.codes.code2.value().to_string(),
+        })
+    }
+
+    /// Checks the pair (against the seed when known) and sends it only when it is right.
+    pub(super) fn submit_codes(&mut self, ctx: &mut Ctx) -> Nav {
+        let Some(enrollment) = self.enrollment.as_ref() else {
+            return Nav::Stay;
+        };
+        if self.is_waiting_for(&Purpose::KnownSeed(enrollment.serial.clone())) {
+            return Nav::Stay;
+        }
+        let (code1, code2) = (self.codes.code1.value(), self.codes.code2.value());
+        let checked = match &enrollment.seed {
+            Some(seed) => otp::check_pair(seed, code1, code2, ctx.now),
+            None => otp::check_pair_format(code1, code2),
+        };
+        if let Err(problem) = checked {
+            self.codes.fail(problem.field(), problem.to_string());
+            self.step = Step::Codes;
+            return Nav::Stay;
+        }
+        if let Some(request) = self.enable_request() {
+            self.send(ctx, request, Purpose::Enable);
+        }
+        Nav::Stay
+    }
+
+    pub(super) fn on_enabled(&mut self, ctx: &mut Ctx, result: IamResult<Reply>) -> Nav {
+        match result {
+            Ok(_) => self.finish(ctx),
+            Err(error) => return self.on_enable_failed(ctx, error),
+        }
+        Nav::Stay
+    }
+
+    fn finish(&mut self, ctx: &mut Ctx) {
+        let devices_now = self.chosen_user_count().map(|n| n + 1);
+        let (Some(enrollment), Some(user_name)) =
+            (self.enrollment.as_mut(), self.user_name.clone())
+        else {
+            return;
+        };
+        enrollment.enabled_at = Some(ctx.now);
+        // AWS's only copy of the secret is no longer needed: dropping it zeroizes it.
+        enrollment.seed = None;
+        if let Some(n) = devices_now {
+            self.device_counts
+                .insert(user_name.clone(), Loadable::Loaded(n));
+        }
+        self.enabled = Some(Enabled {
+            user_name,
+            serial: enrollment.serial.clone(),
+            kind: enrollment.kind,
+            at: ctx.now,
+            devices_now,
+        });
+        self.codes = Default::default();
+        self.step = Step::Done;
+    }
+
+    fn on_enable_failed(&mut self, ctx: &mut Ctx, error: IamError) -> Nav {
+        let user_name = self.user_name.clone().unwrap_or_default();
+        let hardware =
+            self.enrollment.as_ref().map(|e| e.kind) == Some(DeviceChoice::HardwareToken);
+        match error {
+            IamError::InvalidAuthenticationCode(message) => {
+                self.codes = Default::default();
+                self.codes.fail(
+                    CodeField::First,
+                    format!(
+                        "AWS rejected the codes: {message} The device is kept: type fresh codes."
+                    ),
+                );
+                self.step = Step::Codes;
+            }
+            IamError::EntityAlreadyExists(message) | IamError::NoSuchEntity(message)
+                if hardware =>
+            {
+                self.serial.server_error = Some(message);
+                self.enrollment = None;
+                self.step = Step::Serial;
+            }
+            error if error.needs_mfa_session() => {
+                let request = self.enable_request();
+                let offered = request.and_then(|request| {
+                    let reason = "Adding a second device needs an MFA session";
+                    self.offer_mfa_session(ctx, &error, request, Purpose::Enable, reason)
+                });
+                if let Some(nav) = offered {
+                    return nav;
+                }
+            }
+            IamError::LimitExceeded(message) => {
+                let problem = Problem::new(
+                    format!(
+                        "{user_name} has reached IAM's limit of {MAX_DEVICES_PER_USER} MFA devices"
+                    ),
+                    IamError::LimitExceeded(message),
+                    Some(format!(
+                        "Remove one of {user_name}'s devices, then enter fresh codes; or leave (l){}.",
+                        leaving_note(self)
+                    )),
+                );
+                self.dialog = Some(Dialog::Problem(problem));
+            }
+            error => {
+                let advice = match &error {
+                    IamError::AccessDenied { action, .. } => Some(format!(
+                        "Your policy does not allow {action} for {user_name}. Ask an administrator, or leave (l){}.",
+                        leaving_note(self)
+                    )),
+                    _ => None,
+                };
+                let mut problem = Problem::new("The device was not activated", error, advice);
+                if let Some(request) = self.enable_request() {
+                    problem = problem.retry_if_transient(request, Purpose::Enable);
+                }
+                self.dialog = Some(Dialog::Problem(problem));
+            }
+        }
+        Nav::Stay
+    }
+}
+
+/// What leaving does to the device, for advice that offers it.
+fn leaving_note(state: &WizardState) -> &'static str {
+    if state
+        .enrollment
+        .as_ref()
+        .is_some_and(|e| e.needs_rollback())
+    {
+        ", which deletes the device this wizard created"
+    } else {
+        ""
+    }
+}

@@ -1,0 +1,204 @@
+//! Step 2: the device name (defaults to the user name) and optional tags. The name is checked as it is
+//! typed: IAM's rule, and whether a virtual device in the account already holds it. A name held by an
+//! unassigned orphan (an abandoned enrollment) can be freed: the wizard offers to delete that device.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{Dialog, Problem, Purpose, Step, WizardState};
+use crate::app::text_input::TextInput;
+use crate::app::{Ctx, Nav, Outcome, Reply, Request};
+use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER, Tag, validate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NameFocus {
+    #[default]
+    Name,
+    Tags,
+}
+
+#[derive(Debug, Default)]
+pub struct NameForm {
+    pub input: TextInput,
+    /// `key=value, key=value`
+    pub tags: TextInput,
+    pub focus: NameFocus,
+    /// What IAM said when creation failed for this name (EntityAlreadyExists).
+    pub server_error: Option<String>,
+}
+
+/// Why the typed name cannot be used as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameProblem {
+    Invalid(String),
+    /// A device assigned to someone holds it.
+    Assigned {
+        user_name: String,
+    },
+    /// An unassigned device holds it: it may be deleted to free the name.
+    Orphan {
+        serial: String,
+    },
+    /// IAM said it is taken (the account list was older, or could not be read).
+    TakenInIam(String),
+}
+
+impl NameProblem {
+    pub fn message(&self) -> String {
+        match self {
+            Self::Invalid(why) => why.clone(),
+            Self::Assigned { user_name } => {
+                format!("Taken: a device of that name is assigned to {user_name}")
+            }
+            Self::Orphan { .. } => {
+                "Held by an unassigned device nobody uses: Enter offers to delete it".into()
+            }
+            Self::TakenInIam(message) => message.clone(),
+        }
+    }
+}
+
+impl NameForm {
+    pub fn parsed_tags(&self) -> Result<Vec<Tag>, String> {
+        validate::parse_tag_list(self.tags.value())
+    }
+}
+
+impl WizardState {
+    /// Checks the typed name against IAM's rule and the account's devices (IAM names ignore case).
+    pub fn name_problem(&self) -> Option<NameProblem> {
+        let name = self.name.input.value();
+        if let Err(why) = validate::device_name(name) {
+            return Some(NameProblem::Invalid(why));
+        }
+        let holder = self
+            .taken
+            .loaded()
+            .and_then(|devices| devices.iter().find(|d| d.name().eq_ignore_ascii_case(name)));
+        match holder {
+            Some(device) => Some(match &device.user_name {
+                Some(user_name) => NameProblem::Assigned {
+                    user_name: user_name.clone(),
+                },
+                None => NameProblem::Orphan {
+                    serial: device.serial.clone(),
+                },
+            }),
+            None => self.name.server_error.clone().map(NameProblem::TakenInIam),
+        }
+    }
+
+    /// True when the chosen user already has the most devices IAM allows.
+    pub fn user_at_limit(&self) -> bool {
+        self.chosen_user_count()
+            .is_some_and(|n| n >= MAX_DEVICES_PER_USER)
+    }
+
+    pub(super) fn on_name_key(&mut self, key: KeyEvent) -> Nav {
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+                self.name.focus = match self.name.focus {
+                    NameFocus::Name => NameFocus::Tags,
+                    NameFocus::Tags => NameFocus::Name,
+                };
+                Nav::Stay
+            }
+            KeyCode::Enter => {
+                self.submit_name();
+                Nav::Stay
+            }
+            KeyCode::Esc if self.user_fixed => Nav::Pop(Outcome::Closed),
+            KeyCode::Esc => {
+                self.step = Step::User;
+                Nav::Stay
+            }
+            _ => {
+                let field = match self.name.focus {
+                    NameFocus::Name => &mut self.name.input,
+                    NameFocus::Tags => &mut self.name.tags,
+                };
+                if field.handle_key(key) == crate::app::text_input::InputChange::Edited
+                    && self.name.focus == NameFocus::Name
+                {
+                    self.name.server_error = None;
+                }
+                Nav::Stay
+            }
+        }
+    }
+
+    fn submit_name(&mut self) {
+        if self.user_at_limit() {
+            return;
+        }
+        match self.name_problem() {
+            Some(NameProblem::Orphan { serial }) => {
+                self.dialog = Some(Dialog::OrphanOffer { serial });
+            }
+            Some(_) => self.name.focus = NameFocus::Name,
+            None if self.name.parsed_tags().is_err() => self.name.focus = NameFocus::Tags,
+            None => self.step = Step::Type,
+        }
+    }
+
+    pub(super) fn on_orphan_offer_key(
+        &mut self,
+        ctx: &mut Ctx,
+        serial: String,
+        key: KeyEvent,
+    ) -> Nav {
+        match key.code {
+            KeyCode::Enter | KeyCode::Char('y') => {
+                let request = Request::DeleteVirtualMfaDevice {
+                    serial: serial.clone(),
+                };
+                self.send(ctx, request, Purpose::DeleteOrphan(serial));
+            }
+            KeyCode::Esc | KeyCode::Char('n') => {}
+            _ => self.dialog = Some(Dialog::OrphanOffer { serial }),
+        }
+        Nav::Stay
+    }
+
+    pub(super) fn on_orphan_deleted(
+        &mut self,
+        ctx: &mut Ctx,
+        serial: String,
+        result: IamResult<Reply>,
+    ) -> Nav {
+        match result {
+            // Gone already: the name is free all the same.
+            Ok(_) | Err(IamError::NoSuchEntity(_)) => {
+                self.forget_taken(&serial);
+                ctx.notify(format!("Deleted the unassigned device {serial}"));
+                self.step = Step::Type;
+            }
+            Err(error) => {
+                let request = Request::DeleteVirtualMfaDevice {
+                    serial: serial.clone(),
+                };
+                if let Some(nav) = self.offer_mfa_session(
+                    ctx,
+                    &error,
+                    request,
+                    Purpose::DeleteOrphan(serial),
+                    "Deleting the unassigned device needs an MFA session",
+                ) {
+                    return nav;
+                }
+                self.dialog = Some(Dialog::Problem(Problem::new(
+                    "Could not delete the unassigned device",
+                    error,
+                    Some("Choose another name, or ask an administrator to delete it.".into()),
+                )));
+            }
+        }
+        Nav::Stay
+    }
+
+    /// Drops a deleted device from the list of taken names.
+    pub(super) fn forget_taken(&mut self, serial: &str) {
+        if let crate::app::Loadable::Loaded(devices) = &mut self.taken {
+            devices.retain(|d| d.serial != serial);
+        }
+    }
+}

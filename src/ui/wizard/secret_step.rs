@@ -1,0 +1,191 @@
+//! Step 4 for an authenticator app: the QR code, or the secret key in groups of four; the size the code
+//! needs when the window is too small; where a copy or a save went; the save path being typed.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::App;
+use crate::app::wizard::{Enrollment, SecretViewMode, WizardState};
+use crate::qr::QrCells;
+use crate::ui::widgets::KeyHint;
+use crate::ui::{qr, theme};
+
+/// Groups of four per line of the secret key (eight: 39 columns).
+const GROUPS_PER_LINE: usize = 8;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
+    let Some(enrollment) = &state.enrollment else {
+        return;
+    };
+    let [intro_area, view_area, status_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let intro = match state.secret.mode {
+        SecretViewMode::QrCode => "Scan the QR code with the authenticator app, then press Enter.",
+        SecretViewMode::SecretKey => {
+            "Type this secret key into the app (time-based), then press Enter."
+        }
+    };
+    frame.render_widget(Line::raw(intro), intro_area);
+    let view = view_area.inner(ratatui::layout::Margin::new(0, 1));
+    if app.session.redact {
+        render_hidden(frame, view, state.secret.mode);
+    } else {
+        match state.secret.mode {
+            SecretViewMode::QrCode => render_qr(frame, view, state, enrollment),
+            SecretViewMode::SecretKey => render_key(frame, view, enrollment),
+        }
+    }
+    frame.render_widget(status_line(state), status_area);
+    if let Some(input) = &state.secret.save_path {
+        let x = status_area.x
+            + save_label(state.secret.mode).chars().count() as u16
+            + input.cursor() as u16;
+        frame.set_cursor_position((x.min(status_area.right().saturating_sub(1)), status_area.y));
+    }
+}
+
+fn save_label(mode: SecretViewMode) -> &'static str {
+    match mode {
+        SecretViewMode::QrCode => "Save the QR code (PNG) to: ",
+        SecretViewMode::SecretKey => "Save the secret (text) to: ",
+    }
+}
+
+fn render_hidden(frame: &mut Frame, area: Rect, mode: SecretViewMode) {
+    let what = match mode {
+        SecretViewMode::QrCode => "The QR code",
+        SecretViewMode::SecretKey => "The secret key",
+    };
+    let text = format!(
+        "{what} is hidden (secrets hidden). c copies the secret key; w saves it to a file."
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, theme::warning())).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn render_qr(frame: &mut Frame, area: Rect, state: &WizardState, enrollment: &Enrollment) {
+    let Some(uri) = enrollment.otpauth_uri() else {
+        return;
+    };
+    let cells = match crate::qr::render(&uri) {
+        Ok(cells) => cells,
+        Err(error) => {
+            let text = format!("No QR code: {error}. Press s to show the secret key.");
+            frame.render_widget(Line::styled(text, theme::error()), area);
+            return;
+        }
+    };
+    if cells.width > area.width || cells.height > area.height {
+        render_too_small(frame, area, &cells);
+        return;
+    }
+    let x = area.x + (area.width - cells.width) / 2;
+    let code_area = Rect::new(x, area.y, cells.width, cells.height);
+    frame.render_widget(
+        Paragraph::new(qr::lines(&cells, state.secret.polarity)),
+        code_area,
+    );
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect, cells: &QrCells) {
+    let lines = vec![
+        Line::styled(
+            format!(
+                "The QR code needs {}×{} characters; this window leaves {}×{} for it.",
+                cells.width, cells.height, area.width, area.height
+            ),
+            theme::warning(),
+        ),
+        Line::raw(""),
+        Line::from(vec![
+            Span::raw("Make the window larger (or the font smaller), or press "),
+            Span::styled("s", theme::key()),
+            Span::raw(" to show the secret key instead."),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+fn render_key(frame: &mut Frame, area: Rect, enrollment: &Enrollment) {
+    let Some(seed) = &enrollment.seed else {
+        return;
+    };
+    // Lines borrow the zeroized text rather than copy it.
+    let grouped = seed.grouped();
+    // Each group is four Base32 characters and a space.
+    let line_len = GROUPS_PER_LINE * 5;
+    let mut lines: Vec<Line> = (0..grouped.len())
+        .step_by(line_len)
+        .map(|start| {
+            let end = (start + line_len - 1).min(grouped.len());
+            Line::from(vec![
+                Span::raw("  "),
+                Span::styled(&grouped[start..end], theme::title()),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Account  ", theme::dim()),
+        Span::raw(enrollment.account_label.as_str()),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled("Device   ", theme::dim()),
+        Span::raw(enrollment.serial.as_str()),
+    ]));
+    lines.push(Line::styled(
+        "Type: time-based (TOTP), SHA1, 6 digits, every 30 seconds",
+        theme::dim(),
+    ));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn status_line(state: &WizardState) -> Line<'static> {
+    if let Some(input) = &state.secret.save_path {
+        return Line::from(vec![
+            Span::styled(save_label(state.secret.mode), theme::title()),
+            Span::styled(input.value().to_string(), theme::accent()),
+        ]);
+    }
+    let mut spans = Vec::new();
+    if let Some(place) = &state.secret.copied_to {
+        spans.push(Span::styled(format!("Copied to the {place} "), theme::ok()));
+        spans.push(Span::styled("(cleared after 30 s)", theme::dim()));
+    }
+    if let Some(path) = &state.secret.saved_to {
+        if !spans.is_empty() {
+            spans.push(Span::styled("  ·  ", theme::dim()));
+        }
+        spans.push(Span::styled(
+            format!("Saved to {} (owner-only)", path.display()),
+            theme::ok(),
+        ));
+    }
+    Line::from(spans)
+}
+
+pub fn hints(state: &WizardState) -> Vec<KeyHint> {
+    if state.secret.save_path.is_some() {
+        return vec![("Enter", "save here"), ("Esc", "cancel")];
+    }
+    let toggle = match state.secret.mode {
+        SecretViewMode::QrCode => ("s", "key"),
+        SecretViewMode::SecretKey => ("s", "QR"),
+    };
+    vec![
+        toggle,
+        ("i", "invert"),
+        ("c", "copy"),
+        ("w", "save"),
+        ("Enter", "next"),
+        ("Esc", "cancel"),
+    ]
+}
