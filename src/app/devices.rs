@@ -311,8 +311,10 @@ impl DevicesState {
     }
 
     fn open_wizard(&mut self, ctx: &mut Ctx) -> Nav {
-        let wizard = wizard::WizardState::open_for_user(ctx, self.user_name.clone());
-        Nav::Push(Screen::Wizard(Box::new(wizard)))
+        let user_name = self.user_name.clone();
+        Nav::Push(ctx.open(|ctx| {
+            Screen::Wizard(Box::new(wizard::WizardState::open_for_user(ctx, user_name)))
+        }))
     }
 
     fn deactivate_question(&self, device: MfaDevice) -> Confirm<Planned> {

@@ -23,20 +23,55 @@ pub enum Request {
     CallerIdentity,
     MayListUsers,
     ListUsers,
-    GetUser { user_name: Option<String> },
-    ListMfaDevices { user_name: String },
-    ListVirtualMfaDevices { filter: AssignmentFilter },
+    GetUser {
+        user_name: Option<String>,
+    },
+    ListMfaDevices {
+        user_name: String,
+    },
+    ListVirtualMfaDevices {
+        filter: AssignmentFilter,
+    },
     CreateVirtualMfaDevice(NewVirtualDevice),
-    EnableMfaDevice { user_name: String, serial: String, code1: String, code2: String },
-    DeactivateMfaDevice { user_name: String, serial: String },
-    ResyncMfaDevice { user_name: String, serial: String, code1: String, code2: String },
-    DeleteVirtualMfaDevice { serial: String },
-    TagMfaDevice { serial: String, tags: Vec<Tag> },
-    UntagMfaDevice { serial: String, keys: Vec<String> },
-    ListMfaDeviceTags { serial: String },
-    StartMfaSession { serial: String, code: String, duration: Option<Duration> },
+    EnableMfaDevice {
+        user_name: String,
+        serial: String,
+        code1: String,
+        code2: String,
+    },
+    DeactivateMfaDevice {
+        user_name: String,
+        serial: String,
+    },
+    ResyncMfaDevice {
+        user_name: String,
+        serial: String,
+        code1: String,
+        code2: String,
+    },
+    DeleteVirtualMfaDevice {
+        serial: String,
+    },
+    TagMfaDevice {
+        serial: String,
+        tags: Vec<Tag>,
+    },
+    UntagMfaDevice {
+        serial: String,
+        keys: Vec<String>,
+    },
+    ListMfaDeviceTags {
+        serial: String,
+    },
+    StartMfaSession {
+        serial: String,
+        code: String,
+        duration: Option<Duration>,
+    },
     /// The seed of an existing device, where the backend knows it (the demo account does; AWS never).
-    KnownSeed { serial: String },
+    KnownSeed {
+        serial: String,
+    },
 }
 
 impl Request {
@@ -82,11 +117,21 @@ pub enum Reply {
 /// Something the runtime must do.
 #[derive(Debug)]
 pub enum Effect {
-    Call { ticket: Ticket, request: Request },
+    Call {
+        ticket: Ticket,
+        request: Request,
+    },
     /// Copy a secret to the clipboard (system clipboard or OSC 52), cleared after 30 s if unchanged.
-    Copy { ticket: Ticket, text: Zeroizing<String> },
+    Copy {
+        ticket: Ticket,
+        text: Zeroizing<String>,
+    },
     /// Write a file the user asked for, owner-only (0600).
-    Save { ticket: Ticket, path: PathBuf, contents: Zeroizing<Vec<u8>> },
+    Save {
+        ticket: Ticket,
+        path: PathBuf,
+        contents: Zeroizing<Vec<u8>>,
+    },
     Quit,
 }
 

@@ -100,20 +100,22 @@ impl HomeState {
 fn open(ctx: &mut Ctx, entry: HomeEntry) -> Nav {
     match entry {
         HomeEntry::AssignDevice => {
-            Nav::Push(Screen::Wizard(Box::new(wizard::WizardState::open(ctx))))
+            Nav::Push(ctx.open(|ctx| Screen::Wizard(Box::new(wizard::WizardState::open(ctx)))))
         }
-        HomeEntry::Users => Nav::Push(Screen::Users(users::UsersState::open(ctx))),
+        HomeEntry::Users => Nav::Push(ctx.open(|ctx| Screen::Users(users::UsersState::open(ctx)))),
         HomeEntry::MyDevices => match ctx.session.own_user_name() {
-            Some(user_name) => {
-                Nav::Push(Screen::UserDevices(devices::DevicesState::open(ctx, user_name)))
-            }
+            Some(user_name) => Nav::Push(
+                ctx.open(|ctx| Screen::UserDevices(devices::DevicesState::open(ctx, user_name))),
+            ),
             None => {
                 ctx.notify_error("Still finding out who you are; try again in a moment");
                 Nav::Stay
             }
         },
         HomeEntry::VirtualDevices => {
-            Nav::Push(Screen::VirtualDevices(virtual_devices::VirtualDevicesState::open(ctx)))
+            Nav::Push(ctx.open(|ctx| {
+                Screen::VirtualDevices(virtual_devices::VirtualDevicesState::open(ctx))
+            }))
         }
         HomeEntry::Quit => Nav::Quit,
     }

@@ -268,15 +268,17 @@ pub fn offer(ctx: &mut Ctx, error: &IamError, reason: &str) -> Option<Nav> {
     {
         return None;
     }
-    let state = MfaSessionState::open(ctx, reason.to_string());
-    Some(Nav::Push(Screen::MfaSession(state)))
+    let reason = reason.to_string();
+    Some(Nav::Push(ctx.open(|ctx| {
+        Screen::MfaSession(MfaSessionState::open(ctx, reason))
+    })))
 }
 
 /// Opening the prompt from tests the way a screen does, without a screen that asks.
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
-    use crate::app::{Msg, Owner, ScreenId};
+    use crate::app::{Msg, Owner};
     use crate::clock::Clock;
     use crate::headless::Headless;
 
@@ -284,13 +286,12 @@ pub(crate) mod testing {
     /// first requests run. True when the prompt was offered.
     pub async fn offer_on(headless: &mut Headless, error: &IamError, reason: &str) -> bool {
         let app = &mut headless.app;
-        // The id `push` will give the next screen: the prompt's requests are answered to it.
-        let next = ScreenId(app.next_screen_id + 1);
+        // `offer` opens the prompt with `Ctx::open`, so its requests are its own whoever asks.
         let mut ctx = Ctx {
             session: &mut app.session,
             now: app.now,
             size: app.size,
-            owner: Owner::Screen(next),
+            owner: Owner::App,
             core: &mut app.core,
         };
         let Some(Nav::Push(screen)) = offer(&mut ctx, error, reason) else {

@@ -67,9 +67,9 @@ pub enum Outcome {
 #[derive(Debug)]
 pub enum Nav {
     Stay,
-    Push(Screen),
+    Push(NewScreen),
     Pop(Outcome),
-    Replace(Screen),
+    Replace(NewScreen),
     /// This screen agrees to the app quitting (screens below are asked in turn).
     Quit,
 }
@@ -133,18 +133,32 @@ pub struct Notice {
 #[derive(Debug, Default)]
 struct Core {
     next_ticket: u64,
+    next_screen_id: u64,
     owners: HashMap<Ticket, Owner>,
     effects: Vec<Effect>,
     notice: Option<Notice>,
 }
 
 impl Core {
+    fn screen_id(&mut self) -> ScreenId {
+        self.next_screen_id += 1;
+        ScreenId(self.next_screen_id)
+    }
+
     fn ticket(&mut self, owner: Owner) -> Ticket {
         self.next_ticket += 1;
         let ticket = Ticket(self.next_ticket);
         self.owners.insert(ticket, owner);
         ticket
     }
+}
+
+/// A screen made by [`Ctx::open`]: it has its identity from the start, so the requests its constructor
+/// sends are answered to it, not to the screen that opened it.
+#[derive(Debug)]
+pub struct NewScreen {
+    id: ScreenId,
+    screen: Screen,
 }
 
 /// What a screen may use while it updates: the session, the time, and the way to ask for effects.
@@ -158,6 +172,16 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Builds a screen to push or replace with; `make` runs with the new screen as the owner of the
+    /// requests it sends.
+    pub fn open(&mut self, make: impl FnOnce(&mut Ctx) -> Screen) -> NewScreen {
+        let id = self.core.screen_id();
+        let parent = std::mem::replace(&mut self.owner, Owner::Screen(id));
+        let screen = make(self);
+        self.owner = parent;
+        NewScreen { id, screen }
+    }
+
     /// Sends an IAM request; the answer comes back to this screen as `Event::Response(ticket, ..)`.
     pub fn call(&mut self, request: Request) -> Ticket {
         let ticket = self.core.ticket(self.owner);
@@ -177,7 +201,11 @@ impl Ctx<'_> {
         contents: zeroize::Zeroizing<Vec<u8>>,
     ) -> Ticket {
         let ticket = self.core.ticket(self.owner);
-        self.core.effects.push(Effect::Save { ticket, path, contents });
+        self.core.effects.push(Effect::Save {
+            ticket,
+            path,
+            contents,
+        });
         ticket
     }
 
@@ -207,7 +235,6 @@ pub struct App {
     pub size: (u16, u16),
     pub help_open: bool,
     stack: Vec<(ScreenId, Screen)>,
-    next_screen_id: u64,
     core: Core,
     quitting: bool,
     identity_ticket: Option<Ticket>,
@@ -224,14 +251,17 @@ impl App {
             size,
             help_open: false,
             stack: Vec::new(),
-            next_screen_id: 0,
             core: Core::default(),
             quitting: false,
             identity_ticket: None,
             may_list_ticket: None,
             others_probe_ticket: None,
         };
-        app.push(Screen::Home(home::HomeState::default()));
+        let id = app.core.screen_id();
+        app.push(NewScreen {
+            id,
+            screen: Screen::Home(home::HomeState::default()),
+        });
         app.identity_ticket = Some(app.app_call(Request::CallerIdentity));
         app.may_list_ticket = Some(app.app_call(Request::MayListUsers));
         let effects = std::mem::take(&mut app.core.effects);
@@ -240,7 +270,11 @@ impl App {
 
     /// The screen on top.
     pub fn screen(&self) -> &Screen {
-        &self.stack.last().expect("the stack always holds a screen").1
+        &self
+            .stack
+            .last()
+            .expect("the stack always holds a screen")
+            .1
     }
 
     /// Every screen, bottom first (the renderer draws only the top; tests look deeper).
@@ -280,14 +314,18 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) {
-        let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl_c {
             self.help_open = false;
             self.request_quit();
             return;
         }
         if self.help_open {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)) {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)
+            ) {
                 self.help_open = false;
             }
             return;
@@ -324,15 +362,17 @@ impl App {
             return;
         };
         if Some(ticket) == self.identity_ticket {
-            self.session.record_identity(result.map(|reply| match reply {
-                Reply::Identity(identity) => identity,
-                other => unreachable!("GetCallerIdentity answered {other:?}"),
-            }));
+            self.session
+                .record_identity(result.map(|reply| match reply {
+                    Reply::Identity(identity) => identity,
+                    other => unreachable!("GetCallerIdentity answered {other:?}"),
+                }));
         } else if Some(ticket) == self.may_list_ticket {
-            self.session.record_list_probe(result.map(|reply| match reply {
-                Reply::MayListUsers(may_list) => may_list,
-                other => unreachable!("the ListUsers probe answered {other:?}"),
-            }));
+            self.session
+                .record_list_probe(result.map(|reply| match reply {
+                    Reply::MayListUsers(may_list) => may_list,
+                    other => unreachable!("the ListUsers probe answered {other:?}"),
+                }));
         } else if Some(ticket) == self.others_probe_ticket {
             self.session.record_others_probe(result);
         }
@@ -385,23 +425,8 @@ impl App {
         ticket
     }
 
-    fn push(&mut self, screen: Screen) {
-        self.next_screen_id += 1;
-        self.stack.push((ScreenId(self.next_screen_id), screen));
-    }
-
-    /// A screen's `open` runs in its parent's context, so the requests it sends are first booked to the
-    /// parent: once the new screen is on top, they become its own (tickets after `first_new`). A screen
-    /// that pushes should therefore not send requests for itself in the same update.
-    fn hand_over_tickets(&mut self, parent: ScreenId, first_new: u64) {
-        let Some(child) = self.stack.last().map(|(id, _)| *id) else {
-            return;
-        };
-        for (ticket, owner) in self.core.owners.iter_mut() {
-            if ticket.0 > first_new && *owner == Owner::Screen(parent) {
-                *owner = Owner::Screen(child);
-            }
-        }
+    fn push(&mut self, new: NewScreen) {
+        self.stack.push((new.id, new.screen));
     }
 
     fn deliver_to_top(&mut self, event: Event) {
@@ -416,7 +441,6 @@ impl App {
             return;
         };
         let is_top = index + 1 == self.stack.len();
-        let first_new_ticket = self.core.next_ticket;
         let mut ctx = Ctx {
             session: &mut self.session,
             now: self.now,
@@ -433,14 +457,10 @@ impl App {
         }
         match nav {
             Nav::Stay => {}
-            Nav::Push(screen) => {
-                self.push(screen);
-                self.hand_over_tickets(id, first_new_ticket);
-            }
+            Nav::Push(screen) => self.push(screen),
             Nav::Replace(screen) => {
                 self.stack.pop();
                 self.push(screen);
-                self.hand_over_tickets(id, first_new_ticket);
             }
             Nav::Pop(outcome) => {
                 self.stack.pop();

@@ -31,8 +31,15 @@ pub struct TextInput {
 
 impl std::fmt::Debug for TextInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let shown = if self.secret { "<redacted>" } else { self.value.as_str() };
-        f.debug_struct("TextInput").field("value", &shown).field("cursor", &self.cursor).finish()
+        let shown = if self.secret {
+            "<redacted>"
+        } else {
+            self.value.as_str()
+        };
+        f.debug_struct("TextInput")
+            .field("value", &shown)
+            .field("cursor", &self.cursor)
+            .finish()
     }
 }
 
@@ -87,7 +94,8 @@ impl TextInput {
     }
 
     pub fn is_full(&self) -> bool {
-        self.max_len.is_some_and(|max| self.value.chars().count() >= max)
+        self.max_len
+            .is_some_and(|max| self.value.chars().count() >= max)
     }
 
     pub fn set(&mut self, value: impl Into<String>) {
@@ -103,7 +111,10 @@ impl TextInput {
     }
 
     fn byte_index(&self, chars: usize) -> usize {
-        self.value.char_indices().nth(chars).map_or(self.value.len(), |(i, _)| i)
+        self.value
+            .char_indices()
+            .nth(chars)
+            .map_or(self.value.len(), |(i, _)| i)
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> InputChange {
@@ -166,7 +177,9 @@ mod tests {
     use crate::app::key;
 
     fn type_text(input: &mut TextInput, text: &str) -> Vec<InputChange> {
-        text.chars().map(|c| input.handle_key(key(KeyCode::Char(c)))).collect()
+        text.chars()
+            .map(|c| input.handle_key(key(KeyCode::Char(c))))
+            .collect()
     }
 
     #[test]

@@ -196,7 +196,9 @@ impl UsersState {
                     KeyCode::Enter => match self.selected_user() {
                         Some(row) => {
                             let name = row.user.name.clone();
-                            Nav::Push(Screen::UserDevices(devices::DevicesState::open(ctx, name)))
+                            Nav::Push(ctx.open(|ctx| {
+                                Screen::UserDevices(devices::DevicesState::open(ctx, name))
+                            }))
                         }
                         None => Nav::Stay,
                     },

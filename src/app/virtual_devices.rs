@@ -251,7 +251,7 @@ impl VirtualDevicesState {
                 Some("This device belongs to the root user: manage it in the console".to_string());
             return Nav::Stay;
         }
-        Nav::Push(Screen::UserDevices(devices::DevicesState::open(ctx, user)))
+        Nav::Push(ctx.open(|ctx| Screen::UserDevices(devices::DevicesState::open(ctx, user))))
     }
 
     fn on_response(&mut self, ctx: &mut Ctx, ticket: Ticket, result: IamResult<Reply>) {
