@@ -1,0 +1,534 @@
+//! The command line without a terminal: `iam-mfa list` on the demo account and against moto, and how bad
+//! input fails (non-zero, one line on stderr, never a panic or a backtrace).
+//!
+//! The binary runs with a clean environment (no AWS variable, an empty HOME), so nothing is read from the
+//! developer's AWS set-up and no call leaves loopback.
+
+// The moto helpers are shared with tests/aws_moto.rs; this file uses some of them.
+#[allow(dead_code)]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::moto;
+
+const DEMO_ACCOUNT: &str = "210987654321";
+
+/// The binary with a clean environment and an empty HOME (kept alive by the returned guard).
+fn iam_mfa(args: &[&str]) -> (Command, tempfile::TempDir) {
+    let home = tempfile::tempdir().expect("a temporary HOME");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_iam-mfa"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.path().join(".aws/config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join(".aws/credentials"),
+        )
+        // A panic would print a backtrace: the checks below would see it.
+        .env("RUST_BACKTRACE", "1");
+    (command, home)
+}
+
+fn run(args: &[&str]) -> Output {
+    let (mut command, _home) = iam_mfa(args);
+    command.output().expect("run iam-mfa")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Runs a `list` that must succeed and parses its JSON output.
+fn list_json(args: &[&str]) -> Vec<Value> {
+    let output = run(args);
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        stderr(&output)
+    );
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap_or_else(|error| {
+        panic!(
+            "{args:?} printed invalid JSON ({error}):\n{}",
+            stdout(&output)
+        )
+    });
+    json.as_array().expect("a JSON array of devices").clone()
+}
+
+fn serial_ending(rows: &[Value], name: &str) -> Value {
+    let suffix = format!(":mfa/{name}");
+    rows.iter()
+        .find(|row| {
+            row["serial"]
+                .as_str()
+                .is_some_and(|serial| serial.ends_with(&suffix))
+        })
+        .unwrap_or_else(|| panic!("no device {name} in {rows:#?}"))
+        .clone()
+}
+
+/// Non-zero, nothing on stdout, exactly one line on stderr from us, and no sign of a panic.
+fn assert_one_line_failure(output: &Output) -> String {
+    let err = stderr(output);
+    assert!(
+        !output.status.success(),
+        "expected a failure, got success; stdout:\n{}",
+        stdout(output)
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "stdout on failure:\n{}",
+        stdout(output)
+    );
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "not one line on stderr:\n{err}"
+    );
+    assert!(err.starts_with("iam-mfa: "), "not our message:\n{err}");
+    for sign in ["panicked", "backtrace", "RUST_BACKTRACE"] {
+        assert!(!err.contains(sign), "{sign:?} on stderr:\n{err}");
+    }
+    err
+}
+
+// --- list on the demo account --------------------------------------------------------------------
+
+#[test]
+fn demo_list_json_holds_the_virtual_devices() {
+    let rows = list_json(&["list", "--demo", "--output", "json"]);
+    assert!(rows.len() >= 10, "too few devices: {rows:#?}");
+    for row in &rows {
+        let serial = row["serial"].as_str().expect("serial is a string");
+        assert!(
+            serial.starts_with(&format!("arn:aws:iam::{DEMO_ACCOUNT}:mfa/")),
+            "{serial}"
+        );
+        assert_eq!(row["kind"], "virtual", "{row}");
+        assert!(row["user"].is_string() || row["user"].is_null(), "{row}");
+    }
+    assert_eq!(
+        serial_ending(&rows, "alice.nguyen-iphone")["user"],
+        "alice.nguyen"
+    );
+    let orphan = serial_ending(&rows, "emma.schmidt");
+    assert!(
+        orphan["user"].is_null(),
+        "an unassigned device has a user: {orphan}"
+    );
+    assert!(orphan["enabled_at"].is_null(), "{orphan}");
+}
+
+#[test]
+fn demo_list_filters_by_assignment() {
+    let unassigned = list_json(&[
+        "list",
+        "--demo",
+        "--assignment",
+        "unassigned",
+        "--output",
+        "json",
+    ]);
+    assert!(!unassigned.is_empty());
+    assert!(
+        unassigned.iter().all(|row| row["user"].is_null()),
+        "{unassigned:#?}"
+    );
+
+    let assigned = list_json(&[
+        "list",
+        "--demo",
+        "--assignment",
+        "assigned",
+        "--output",
+        "json",
+    ]);
+    assert!(!assigned.is_empty());
+    assert!(
+        assigned.iter().all(|row| row["user"].is_string()),
+        "{assigned:#?}"
+    );
+
+    let all = list_json(&["list", "--demo", "--output", "json"]);
+    assert_eq!(all.len(), assigned.len() + unassigned.len());
+}
+
+#[test]
+fn demo_list_for_one_user_shows_every_kind() {
+    let rows = list_json(&[
+        "--demo",
+        "list",
+        "--user",
+        "alice.nguyen",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(
+        rows.len(),
+        8,
+        "alice.nguyen is at the 8-device limit: {rows:#?}"
+    );
+    assert!(
+        rows.iter().all(|row| row["user"] == "alice.nguyen"),
+        "{rows:#?}"
+    );
+    let kinds: Vec<&str> = rows.iter().filter_map(|row| row["kind"].as_str()).collect();
+    for kind in ["virtual", "hardware", "passkey"] {
+        assert!(kinds.contains(&kind), "no {kind} device in {kinds:?}");
+    }
+}
+
+#[test]
+fn demo_list_table_has_aligned_columns() {
+    let output = run(&["list", "--demo", "--output", "table"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<Vec<char>> = text.lines().map(|line| line.chars().collect()).collect();
+    let header: String = lines[0].iter().collect();
+    assert!(header.starts_with("SERIAL"), "{text}");
+    let starts: Vec<usize> = ["USER", "KIND", "ENABLED"]
+        .iter()
+        .map(|title| {
+            header
+                .find(title)
+                .unwrap_or_else(|| panic!("no {title} column:\n{text}"))
+        })
+        .collect();
+    assert!(lines.len() > 10, "{text}");
+    for line in &lines[1..] {
+        for &start in &starts {
+            // Every cell starts exactly under its title, after at least one space.
+            assert!(
+                line.get(start).is_some_and(|c| !c.is_whitespace()) && line[start - 1] == ' ',
+                "misaligned at column {start}:\n{text}"
+            );
+        }
+    }
+    assert!(text.contains("(unassigned)"), "{text}");
+}
+
+#[test]
+fn demo_list_of_an_unknown_user_fails_in_one_line() {
+    let output = run(&["--demo", "list", "--user", "nobody-here"]);
+    let err = assert_one_line_failure(&output);
+    assert!(err.contains("nobody-here"), "{err}");
+}
+
+// --- bad input -----------------------------------------------------------------------------------
+
+#[test]
+fn an_unknown_flag_fails_in_one_line() {
+    let output = run(&["list", "--demo", "--frobnicate"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = assert_one_line_failure(&output);
+    assert!(err.contains("--frobnicate"), "{err}");
+}
+
+#[test]
+fn a_bad_assignment_fails_in_one_line() {
+    let output = run(&["list", "--demo", "--assignment", "sometimes"]);
+    let err = assert_one_line_failure(&output);
+    assert!(err.contains("sometimes"), "{err}");
+}
+
+#[test]
+fn demo_with_an_endpoint_fails_in_one_line() {
+    let output = run(&["--demo", "--endpoint-url", "http://127.0.0.1:1", "list"]);
+    let err = assert_one_line_failure(&output);
+    assert!(
+        err.contains("--endpoint-url") && err.contains("--demo"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_fails_quickly_in_one_line() {
+    let (mut command, _home) = iam_mfa(&["--endpoint-url", "http://127.0.0.1:1", "list"]);
+    // Static credentials, so the tool gets as far as connecting.
+    command
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing");
+    let started = Instant::now();
+    let output = command.output().expect("run iam-mfa");
+    let took = started.elapsed();
+    let err = assert_one_line_failure(&output);
+    assert!(
+        err.contains("127.0.0.1:1") || err.to_lowercase().contains("reach"),
+        "{err}"
+    );
+    assert!(
+        took < Duration::from_secs(5),
+        "took {took:?} to give up on a closed port"
+    );
+}
+
+#[test]
+fn list_without_credentials_says_how_to_fix_it() {
+    let output = run(&["--endpoint-url", "http://127.0.0.1:1", "list"]);
+    let err = assert_one_line_failure(&output);
+    assert!(
+        err.contains("credentials") && err.contains("--demo"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_and_version_succeed() {
+    let help = run(&["--help"]);
+    assert!(help.status.success());
+    assert!(stdout(&help).contains("--demo"), "{}", stdout(&help));
+    let version = run(&["--version"]);
+    assert!(version.status.success());
+    assert!(stdout(&version).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn the_interface_refuses_to_run_without_a_terminal() {
+    let output = run(&["--demo"]);
+    let err = assert_one_line_failure(&output);
+    assert!(err.contains("iam-mfa list"), "{err}");
+}
+
+// --- against moto --------------------------------------------------------------------------------
+
+/// Devices made by another client (the aws CLI when `.venv/bin/aws` exists, otherwise the raw SDK) are
+/// listed by `iam-mfa --endpoint-url URL list` with the same serial numbers and users.
+#[test]
+fn moto_devices_made_elsewhere_are_listed_with_their_users() {
+    let endpoint = moto::endpoint();
+    let maker = DeviceMaker::new(&endpoint);
+    eprintln!("creating the devices with {}", maker.describe());
+    let alice = moto::unique_name("cli-list");
+    let bob = moto::unique_name("cli-list");
+    let alice_serial = maker.enrolled_device(&alice);
+    let bob_serial = maker.enrolled_device(&bob);
+    let orphan_serial = maker.virtual_device(&moto::unique_name("cli-orphan"));
+
+    let moto_list = |args: &[&str]| {
+        let mut full = vec![
+            "--endpoint-url",
+            endpoint.as_str(),
+            "list",
+            "--output",
+            "json",
+        ];
+        full.extend_from_slice(args);
+        let (mut command, _home) = iam_mfa(&full);
+        command
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing");
+        let output = command.output().expect("run iam-mfa");
+        assert!(
+            output.status.success(),
+            "{full:?} failed: {}",
+            stderr(&output)
+        );
+        let json: Value = serde_json::from_str(&stdout(&output)).expect("valid JSON");
+        json.as_array().expect("an array").clone()
+    };
+    let user_of = |rows: &[Value], serial: &str| -> Option<Value> {
+        rows.iter()
+            .find(|row| row["serial"] == serial)
+            .map(|row| row["user"].clone())
+    };
+
+    // Other tests share the server: look only at our own devices.
+    let all = moto_list(&[]);
+    assert_eq!(
+        user_of(&all, &alice_serial),
+        Some(Value::from(alice.as_str())),
+        "{all:#?}"
+    );
+    assert_eq!(
+        user_of(&all, &bob_serial),
+        Some(Value::from(bob.as_str())),
+        "{all:#?}"
+    );
+    assert_eq!(user_of(&all, &orphan_serial), Some(Value::Null), "{all:#?}");
+
+    let unassigned = moto_list(&["--assignment", "unassigned"]);
+    assert_eq!(user_of(&unassigned, &orphan_serial), Some(Value::Null));
+    assert_eq!(
+        user_of(&unassigned, &alice_serial),
+        None,
+        "an assigned device listed as unassigned"
+    );
+
+    let alices = moto_list(&["--user", &alice]);
+    assert_eq!(alices.len(), 1, "{alices:#?}");
+    assert_eq!(alices[0]["serial"], alice_serial.as_str());
+    assert_eq!(alices[0]["kind"], "virtual");
+}
+
+/// Creates users and devices on moto with a client other than ours.
+enum DeviceMaker {
+    AwsCli {
+        aws: PathBuf,
+        endpoint: String,
+        scratch: tempfile::TempDir,
+    },
+    Sdk {
+        runtime: tokio::runtime::Runtime,
+    },
+}
+
+impl DeviceMaker {
+    fn new(endpoint: &str) -> Self {
+        let aws = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/aws");
+        if aws.is_file() {
+            Self::AwsCli {
+                aws,
+                endpoint: endpoint.to_string(),
+                scratch: tempfile::tempdir().expect("a scratch directory"),
+            }
+        } else {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            Self::Sdk { runtime }
+        }
+    }
+
+    fn describe(&self) -> &'static str {
+        match self {
+            Self::AwsCli { .. } => "the aws CLI (.venv/bin/aws)",
+            Self::Sdk { .. } => "aws-sdk-iam (no .venv/bin/aws; scripts/bench-list.sh installs it)",
+        }
+    }
+
+    /// A user with a virtual device enabled on them; returns the serial.
+    fn enrolled_device(&self, user: &str) -> String {
+        self.user(user);
+        let serial = self.virtual_device(&format!("{user}-phone"));
+        match self {
+            Self::AwsCli { .. } => {
+                self.aws(&[
+                    "iam",
+                    "enable-mfa-device",
+                    "--user-name",
+                    user,
+                    "--serial-number",
+                    &serial,
+                    "--authentication-code1",
+                    "123456",
+                    "--authentication-code2",
+                    "654321",
+                ]);
+            }
+            Self::Sdk { runtime } => {
+                runtime
+                    .block_on(
+                        moto::raw_iam()
+                            .enable_mfa_device()
+                            .user_name(user)
+                            .serial_number(&serial)
+                            .authentication_code1("123456")
+                            .authentication_code2("654321")
+                            .send(),
+                    )
+                    .expect("EnableMFADevice on moto");
+            }
+        }
+        serial
+    }
+
+    fn user(&self, name: &str) {
+        match self {
+            Self::AwsCli { .. } => {
+                self.aws(&["iam", "create-user", "--user-name", name]);
+            }
+            Self::Sdk { runtime } => {
+                runtime
+                    .block_on(moto::raw_iam().create_user().user_name(name).send())
+                    .expect("CreateUser on moto");
+            }
+        }
+    }
+
+    /// An unassigned virtual device; returns its serial.
+    fn virtual_device(&self, name: &str) -> String {
+        match self {
+            Self::AwsCli { scratch, .. } => {
+                // The CLI insists on writing the QR code somewhere.
+                let png = scratch.path().join(format!("{name}.png"));
+                let created = self.aws(&[
+                    "iam",
+                    "create-virtual-mfa-device",
+                    "--virtual-mfa-device-name",
+                    name,
+                    "--bootstrap-method",
+                    "QRCodePNG",
+                    "--outfile",
+                    png.to_str().unwrap(),
+                ]);
+                created["VirtualMFADevice"]["SerialNumber"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("no serial in {created}"))
+                    .to_string()
+            }
+            Self::Sdk { runtime } => {
+                let created = runtime
+                    .block_on(
+                        moto::raw_iam()
+                            .create_virtual_mfa_device()
+                            .virtual_mfa_device_name(name)
+                            .send(),
+                    )
+                    .expect("CreateVirtualMFADevice on moto");
+                created
+                    .virtual_mfa_device()
+                    .expect("a device")
+                    .serial_number()
+                    .to_string()
+            }
+        }
+    }
+
+    /// Runs the aws CLI against moto with test credentials; returns its JSON output (null if none).
+    fn aws(&self, args: &[&str]) -> Value {
+        let Self::AwsCli {
+            aws,
+            endpoint,
+            scratch,
+        } = self
+        else {
+            unreachable!("only the aws CLI maker runs the CLI")
+        };
+        let output = Command::new(aws)
+            .arg("--endpoint-url")
+            .arg(endpoint)
+            .args(["--output", "json"])
+            .args(args)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", scratch.path())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .output()
+            .expect("run the aws CLI");
+        assert!(output.status.success(), "aws {args:?}: {}", stderr(&output));
+        let text = stdout(&output);
+        if text.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).expect("aws printed JSON")
+        }
+    }
+}
