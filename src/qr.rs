@@ -249,53 +249,25 @@ pub fn fits(text: &str, available_cols: u16, available_rows: u16) -> bool {
     size_needed(text).is_ok_and(|(cols, rows)| cols <= available_cols && rows <= available_rows)
 }
 
+/// Test support shared by the QR tests here and the wizard's rendered-QR test: turning module rows into
+/// the picture a camera would take, and reading it back with an independent decoder (rqrr).
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::otp::Seed;
+pub(crate) mod camera {
+    use super::Shade;
 
     const PIXELS_PER_MODULE: usize = 4;
 
-    /// A fixed AWS-sized seed: the version the encoder picks depends on how the Base32 text splits into
-    /// alphanumeric and numeric segments, so size assertions need the same text every run.
-    fn aws_sized_uri() -> zeroize::Zeroizing<String> {
-        let seed = Seed::from_base32(&"JBSWY3DPEHPK3PXP".repeat(4)).unwrap();
-        seed.otpauth_uri("alice-phone", "123456789012")
-    }
-
-    #[test]
-    fn random_aws_seeds_scan() {
-        for _ in 0..5 {
-            let uri = Seed::generate().otpauth_uri("alice-phone", "123456789012");
-            assert_scans(&uri, Polarity::DarkOnLight);
+    pub fn luma(shade: Shade) -> u8 {
+        match shade {
+            Shade::Black => 0,
+            Shade::White => 255,
         }
     }
 
-    /// What a camera sees: rebuilt from the painted symbols and colours alone, one grey value per pixel.
-    /// `surround` modules of `terminal` colour frame the code, as the rest of a themed terminal would.
-    fn photograph(painted: &[Vec<CellPaint>], surround: usize, terminal: Shade) -> Vec<Vec<u8>> {
-        let luma = |shade: Shade| match shade {
-            Shade::Black => 0u8,
-            Shade::White => 255u8,
-        };
-        let mut module_rows: Vec<Vec<u8>> = Vec::new();
-        for row in painted {
-            let halves = |covers: &[char]| -> Vec<u8> {
-                row.iter()
-                    .map(|p| {
-                        luma(if covers.contains(&p.symbol) {
-                            p.fg
-                        } else {
-                            p.bg
-                        })
-                    })
-                    .collect()
-            };
-            module_rows.push(halves(&[UPPER_HALF, FULL_BLOCK]));
-            module_rows.push(halves(&[LOWER_HALF, FULL_BLOCK]));
-        }
+    /// Frames rows of module lumas with `surround` modules of `background` and scales every module to a
+    /// square of pixels.
+    pub fn picture(module_rows: Vec<Vec<u8>>, surround: usize, background: u8) -> Vec<Vec<u8>> {
         let side = module_rows[0].len() + 2 * surround;
-        let background = luma(terminal);
         let mut framed = vec![vec![background; side]; surround];
         for row in module_rows {
             let mut line = vec![background; surround];
@@ -316,7 +288,8 @@ mod tests {
             .collect()
     }
 
-    fn decode(pixels: &[Vec<u8>], invert: bool) -> Vec<String> {
+    /// Every code rqrr finds and decodes; `invert` reads light-on-dark codes as scanners that handle them do.
+    pub fn decode(pixels: &[Vec<u8>], invert: bool) -> Vec<String> {
         let (w, h) = (pixels[0].len(), pixels.len());
         let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
             if invert {
@@ -328,8 +301,52 @@ mod tests {
         image
             .detect_grids()
             .into_iter()
-            .map(|grid| grid.decode().expect("a detected grid decodes").1)
+            .filter_map(|grid| grid.decode().ok().map(|(_, text)| text))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::camera::{decode, luma, picture};
+    use super::*;
+    use crate::otp::Seed;
+
+    /// A fixed AWS-sized seed: the version the encoder picks depends on how the Base32 text splits into
+    /// alphanumeric and numeric segments, so size assertions need the same text every run.
+    fn aws_sized_uri() -> zeroize::Zeroizing<String> {
+        let seed = Seed::from_base32(&"JBSWY3DPEHPK3PXP".repeat(4)).unwrap();
+        seed.otpauth_uri("alice-phone", "123456789012")
+    }
+
+    #[test]
+    fn random_aws_seeds_scan() {
+        for _ in 0..5 {
+            let uri = Seed::generate().otpauth_uri("alice-phone", "123456789012");
+            assert_scans(&uri, Polarity::DarkOnLight);
+        }
+    }
+
+    /// What a camera sees: rebuilt from the painted symbols and colours alone, one grey value per pixel.
+    /// `surround` modules of `terminal` colour frame the code, as the rest of a themed terminal would.
+    fn photograph(painted: &[Vec<CellPaint>], surround: usize, terminal: Shade) -> Vec<Vec<u8>> {
+        let mut module_rows: Vec<Vec<u8>> = Vec::new();
+        for row in painted {
+            let halves = |covers: &[char]| -> Vec<u8> {
+                row.iter()
+                    .map(|p| {
+                        luma(if covers.contains(&p.symbol) {
+                            p.fg
+                        } else {
+                            p.bg
+                        })
+                    })
+                    .collect()
+            };
+            module_rows.push(halves(&[UPPER_HALF, FULL_BLOCK]));
+            module_rows.push(halves(&[LOWER_HALF, FULL_BLOCK]));
+        }
+        picture(module_rows, surround, luma(terminal))
     }
 
     fn assert_scans(uri: &str, polarity: Polarity) {

@@ -2,6 +2,9 @@
 //! session switch, and every documented error code. Errors are fed as the raw XML answers IAM and STS
 //! send, so the SDK's own parser runs as it would against AWS.
 
+#[path = "support/iam_answers.rs"]
+mod iam_answers;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -28,6 +31,7 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::{Blob, DateTime};
+use iam_answers::error_answer;
 use iam_mfa::iam::aws::AwsIam;
 use iam_mfa::iam::{Iam, IamError, IamResult, NewVirtualDevice, Tag};
 use iam_mfa::otp::Seed;
@@ -114,25 +118,6 @@ fn mocked_iam(rules: &[&Rule]) -> AwsIam {
 
 fn mocked_sts(rules: &[&Rule]) -> AwsIam {
     mocked(&[], rules, &SignedWith::default())
-}
-
-/// An error answer as IAM (and STS, same awsQuery shape) sends it.
-fn error_answer(
-    status: u16,
-    code: &str,
-    message: &str,
-) -> impl Fn() -> HttpResponse + Send + Sync + 'static {
-    let body = format!(
-        "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
-         <Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>\
-         <RequestId>4e5f8a3c-0000-4000-8000-000000000000</RequestId></ErrorResponse>"
-    );
-    move || {
-        HttpResponse::new(
-            StatusCode::try_from(status).unwrap(),
-            SdkBody::from(body.clone()),
-        )
-    }
 }
 
 fn iam_user(name: &str) -> iam_types::User {

@@ -5,6 +5,9 @@
 #[allow(dead_code)]
 mod support;
 
+#[path = "support/iam_answers.rs"]
+mod iam_answers;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,10 +19,8 @@ use aws_sdk_iam::operation::list_users::ListUsersOutput;
 use aws_sdk_sts::Client as StsClient;
 use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use aws_smithy_runtime_api::http::StatusCode;
-use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::retry::RetryConfig;
+use iam_answers::error_answer;
 use iam_mfa::app::Loadable;
 use iam_mfa::app::session::OTHERS_PROBE_USER;
 use iam_mfa::clock::ManualClock;
@@ -56,25 +57,6 @@ fn may_list_users() -> Rule {
             .build()
             .expect("an empty page")
     })
-}
-
-/// An error answer as IAM and STS send it (the awsQuery XML shape), so the SDK's own parser runs.
-fn error_answer(
-    status: u16,
-    code: &str,
-    message: &str,
-) -> impl Fn() -> HttpResponse + Send + Sync + 'static {
-    let body = format!(
-        "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
-         <Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>\
-         <RequestId>4e5f8a3c-0000-4000-8000-000000000000</RequestId></ErrorResponse>"
-    );
-    move || {
-        HttpResponse::new(
-            StatusCode::try_from(status).unwrap(),
-            SdkBody::from(body.clone()),
-        )
-    }
 }
 
 /// The second probe (ListMFADevices of a user nobody has): an admin hears the user does not exist.

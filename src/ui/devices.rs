@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
 use super::theme;
 use super::widgets::{self, KeyHint};
@@ -112,14 +112,7 @@ fn render_table(
         widths.push(Constraint::Min(20));
         header.push("Tags");
     }
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme::title()))
-        .row_highlight_style(theme::selected())
-        .highlight_symbol("› ");
-    let mut table_state = TableState::default()
-        .with_offset(state.cursor.offset)
-        .with_selected(Some(state.cursor.selected));
-    frame.render_stateful_widget(table, area, &mut table_state);
+    widgets::cursor_table(frame, area, rows, widths, Row::new(header), &state.cursor);
 }
 
 fn tags_text(state: &DevicesState, device: &crate::iam::MfaDevice) -> String {

@@ -10,7 +10,10 @@ use super::widgets::{self, KeyHint};
 const GLOBAL_KEYS: [KeyHint; 4] = [
     ("?", "show or hide this help"),
     ("Esc", "back / cancel"),
-    ("Ctrl-C", "quit (asks first if a device would be left half set up)"),
+    (
+        "Ctrl-C",
+        "quit (asks first if a device would be left half set up)",
+    ),
     ("↑↓ Tab", "move"),
 ];
 

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table, TableState};
+use ratatui::widgets::{Cell, Row};
 
 use super::theme;
 use super::widgets::{self, KeyHint};
@@ -77,14 +77,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &UsersState, _app: &App) {
         }
         widths.extend([Constraint::Length(8), Constraint::Min(24)]);
         header.extend(["MFA", "Devices"]);
-        let table = Table::new(table_rows, widths)
-            .header(Row::new(header).style(theme::title()))
-            .row_highlight_style(theme::selected())
-            .highlight_symbol("› ");
-        let mut table_state = TableState::default()
-            .with_offset(state.cursor.offset)
-            .with_selected(Some(state.cursor.selected));
-        frame.render_stateful_widget(table, table_area, &mut table_state);
+        widgets::cursor_table(
+            frame,
+            table_area,
+            table_rows,
+            widths,
+            Row::new(header),
+            &state.cursor,
+        );
     }
     frame.render_widget(status_line(state, rows.len()), status_area);
 }

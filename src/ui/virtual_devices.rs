@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table, TableState};
+use ratatui::widgets::{Cell, Row};
 
 use super::theme;
 use super::widgets::{self, KeyHint};
@@ -61,14 +61,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &VirtualDevicesState, _app: 
                 Constraint::Min(14),
                 Constraint::Length(20),
             ];
-            let table = Table::new(rows, widths)
-                .header(Row::new(["", "Device", "Assigned to", "Enabled"]).style(theme::title()))
-                .row_highlight_style(theme::selected())
-                .highlight_symbol("› ");
-            let mut table_state = TableState::default()
-                .with_offset(state.cursor.offset)
-                .with_selected(Some(state.cursor.selected));
-            frame.render_stateful_widget(table, table_area, &mut table_state);
+            let header = Row::new(["", "Device", "Assigned to", "Enabled"]);
+            widgets::cursor_table(frame, table_area, rows, widths, header, &state.cursor);
         }
     }
     if let Some(message) = &state.message {

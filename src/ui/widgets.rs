@@ -4,9 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use super::theme;
+use crate::app::manage::list_cursor::ListCursor;
 use crate::app::text_input::TextInput;
 use crate::iam::IamError;
 
@@ -44,9 +45,12 @@ pub fn text_field(
     error: Option<&str>,
     masked: bool,
 ) {
-    let [label_area, field_area, error_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1)])
-            .areas(area);
+    let [label_area, field_area, error_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     frame.render_widget(Line::styled(label.to_string(), theme::title()), label_area);
     let shown = if masked {
         "•".repeat(input.value().chars().count())
@@ -54,9 +58,16 @@ pub fn text_field(
         input.value().to_string()
     };
     let marker = if focused { "› " } else { "  " };
-    let style = if focused { theme::accent() } else { ratatui::style::Style::new() };
+    let style = if focused {
+        theme::accent()
+    } else {
+        ratatui::style::Style::new()
+    };
     frame.render_widget(
-        Line::from(vec![Span::styled(marker, theme::accent()), Span::styled(shown, style)]),
+        Line::from(vec![
+            Span::styled(marker, theme::accent()),
+            Span::styled(shown, style),
+        ]),
         field_area,
     );
     if focused {
@@ -64,7 +75,10 @@ pub fn text_field(
         frame.set_cursor_position((x.min(field_area.right().saturating_sub(1)), field_area.y));
     }
     if let Some(error) = error {
-        frame.render_widget(Line::styled(format!("  {error}"), theme::error()), error_area);
+        frame.render_widget(
+            Line::styled(format!("  {error}"), theme::error()),
+            error_area,
+        );
     }
 }
 
@@ -86,7 +100,11 @@ pub fn failed(frame: &mut Frame, area: Rect, what: &str, error: &IamError) {
 pub fn countdown_line(seconds_left: u64, width: u16) -> Line<'static> {
     let bar_width = width.saturating_sub(18).clamp(4, 30) as u64;
     let filled = (seconds_left * bar_width).div_ceil(crate::otp::STEP_SECONDS);
-    let style = if seconds_left <= 5 { theme::warning() } else { theme::accent() };
+    let style = if seconds_left <= 5 {
+        theme::warning()
+    } else {
+        theme::accent()
+    };
     Line::from(vec![
         Span::raw("Code changes in "),
         Span::styled(format!("{seconds_left:>2}s "), style),
@@ -107,7 +125,13 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// A dialog box over the screen: a title, lines of text, and key hints at the bottom.
-pub fn dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, hints: &[KeyHint]) {
+pub fn dialog(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    hints: &[KeyHint],
+) {
     let width = lines
         .iter()
         .map(Line::width)
@@ -122,8 +146,32 @@ pub fn dialog(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'stati
     let block = panel(title).border_style(theme::focused_border());
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [body, _, footer] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    let [body, _, footer] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
     frame.render_widget(hints_line(hints), footer);
+}
+
+/// A table whose selected row and scroll position come from a [`ListCursor`], with the header and the
+/// selection marker every list screen uses.
+pub fn cursor_table<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    rows: impl IntoIterator<Item = Row<'a>>,
+    widths: impl IntoIterator<Item = Constraint>,
+    header: Row<'a>,
+    cursor: &ListCursor,
+) {
+    let table = Table::new(rows, widths)
+        .header(header.style(theme::title()))
+        .row_highlight_style(theme::selected())
+        .highlight_symbol("› ");
+    let mut state = TableState::default()
+        .with_offset(cursor.offset)
+        .with_selected(Some(cursor.selected));
+    frame.render_stateful_widget(table, area, &mut state);
 }

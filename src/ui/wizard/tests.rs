@@ -14,6 +14,7 @@ use crate::headless::{FIXED_NOW, Headless};
 use crate::iam::Iam;
 use crate::iam::demo::{DemoAccount, DemoIdentity};
 use crate::qr::Shade;
+use crate::qr::camera::{decode, luma, picture};
 use crate::ui::qr::shade;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -345,7 +346,6 @@ async fn rollback() {
 
 // ----- the rendered QR code scans -----
 
-const PIXELS_PER_MODULE: usize = 4;
 const SURROUND_MODULES: usize = 3;
 
 /// The QR code as a camera would see the terminal: the cells painted in the QR's two colours, rebuilt
@@ -374,7 +374,6 @@ fn photograph_qr(h: &mut Headless, terminal: Shade) -> Vec<Vec<u8>> {
         cells.iter().map(|c| c.1).min().unwrap(),
         cells.iter().map(|c| c.1).max().unwrap(),
     );
-    let luma = |s: Shade| if s == Shade::Black { 0u8 } else { 255u8 };
     let mut modules: Vec<Vec<u8>> = Vec::new();
     for y in y0..=y1 {
         let half = |covers: &[&str]| -> Vec<u8> {
@@ -393,42 +392,7 @@ fn photograph_qr(h: &mut Headless, terminal: Shade) -> Vec<Vec<u8>> {
         modules.push(half(&["▀", "█"]));
         modules.push(half(&["▄", "█"]));
     }
-    let side = modules[0].len() + 2 * SURROUND_MODULES;
-    let background = luma(terminal);
-    let mut framed = vec![vec![background; side]; SURROUND_MODULES];
-    for row in modules {
-        let mut line = vec![background; SURROUND_MODULES];
-        line.extend(row);
-        line.resize(side, background);
-        framed.push(line);
-    }
-    framed.extend(vec![vec![background; side]; SURROUND_MODULES]);
-    framed
-        .into_iter()
-        .flat_map(|row| {
-            let wide: Vec<u8> = row
-                .into_iter()
-                .flat_map(|v| std::iter::repeat_n(v, PIXELS_PER_MODULE))
-                .collect();
-            std::iter::repeat_n(wide, PIXELS_PER_MODULE)
-        })
-        .collect()
-}
-
-fn decode(pixels: &[Vec<u8>], invert: bool) -> Vec<String> {
-    let (w, h) = (pixels[0].len(), pixels.len());
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-        if invert {
-            255 - pixels[y][x]
-        } else {
-            pixels[y][x]
-        }
-    });
-    image
-        .detect_grids()
-        .into_iter()
-        .filter_map(|grid| grid.decode().ok().map(|(_, text)| text))
-        .collect()
+    picture(modules, SURROUND_MODULES, luma(terminal))
 }
 
 #[tokio::test]
