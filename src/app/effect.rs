@@ -115,7 +115,6 @@ pub enum Reply {
 }
 
 /// Something the runtime must do.
-#[derive(Debug)]
 pub enum Effect {
     Call {
         ticket: Ticket,
@@ -135,6 +134,31 @@ pub enum Effect {
     Quit,
 }
 
+/// Copies and saves carry secrets: `Debug` shows where they go, never what they hold.
+impl std::fmt::Debug for Effect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Call { ticket, request } => f
+                .debug_struct("Call")
+                .field("ticket", ticket)
+                .field("request", request)
+                .finish(),
+            Self::Copy { ticket, .. } => f
+                .debug_struct("Copy")
+                .field("ticket", ticket)
+                .field("text", &"<redacted>")
+                .finish(),
+            Self::Save { ticket, path, .. } => f
+                .debug_struct("Save")
+                .field("ticket", ticket)
+                .field("path", path)
+                .field("contents", &"<redacted>")
+                .finish(),
+            Self::Quit => f.write_str("Quit"),
+        }
+    }
+}
+
 /// The runtime's answer to an [`Effect`].
 #[derive(Debug)]
 pub enum Response {
@@ -142,4 +166,26 @@ pub enum Response {
     /// Where the text went ("system clipboard", "terminal (OSC 52)"), or why not.
     Copied(Result<String, String>),
     Saved(Result<PathBuf, String>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_copied_or_saved_secret() {
+        let copy = Effect::Copy {
+            ticket: Ticket(1),
+            text: Zeroizing::new("JBSWY3DPEHPK3PXP".into()),
+        };
+        let save = Effect::Save {
+            ticket: Ticket(2),
+            path: "/tmp/secret.txt".into(),
+            contents: Zeroizing::new(b"JBSWY3DPEHPK3PXP".to_vec()),
+        };
+        let shown = format!("{copy:?} {save:?}");
+        assert!(!shown.contains("JBSWY3DP"), "{shown}");
+        assert!(!shown.contains("74, 66, 83"), "{shown}");
+        assert!(shown.contains("/tmp/secret.txt"));
+    }
 }
