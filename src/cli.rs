@@ -92,23 +92,35 @@ mod tests {
     #[test]
     fn list_flags_parse() {
         let cli = Cli::try_parse_from([
-            "iam-mfa", "--demo", "list", "--assignment", "unassigned", "--output", "json",
+            "iam-mfa",
+            "--demo",
+            "list",
+            "--assignment",
+            "unassigned",
+            "--output",
+            "json",
         ])
         .unwrap();
         assert!(cli.target.demo);
-        let Some(Command::List(args)) = cli.command else { panic!("no list command") };
+        let Some(Command::List(args)) = cli.command else {
+            panic!("no list command")
+        };
         assert_eq!(args.assignment, AssignmentFilter::Unassigned);
         assert_eq!(args.output, OutputFormat::Json);
     }
 
     #[test]
     fn bad_assignment_is_refused() {
-        let error = Cli::try_parse_from(["iam-mfa", "list", "--assignment", "sometimes"]).unwrap_err();
+        let error =
+            Cli::try_parse_from(["iam-mfa", "list", "--assignment", "sometimes"]).unwrap_err();
         assert!(error.to_string().contains("invalid value 'sometimes'"));
     }
 
     #[test]
     fn demo_excludes_aws_targets() {
-        assert!(Cli::try_parse_from(["iam-mfa", "--demo", "--endpoint-url", "http://127.0.0.1:1"]).is_err());
+        assert!(
+            Cli::try_parse_from(["iam-mfa", "--demo", "--endpoint-url", "http://127.0.0.1:1"])
+                .is_err()
+        );
     }
 }

@@ -43,7 +43,13 @@ impl Headless {
         Self::new(iam, clock, true, cols, rows).await
     }
 
-    pub async fn new(iam: Arc<dyn Iam>, clock: ManualClock, demo: bool, cols: u16, rows: u16) -> Self {
+    pub async fn new(
+        iam: Arc<dyn Iam>,
+        clock: ManualClock,
+        demo: bool,
+        cols: u16,
+        rows: u16,
+    ) -> Self {
         let session = Session::new(iam.describe(), demo, false);
         let (app, effects) = App::new(session, clock.now(), (cols, rows));
         let mut this = Self {
@@ -114,7 +120,11 @@ impl Headless {
                 self.copied.push(text);
                 Some((ticket, Response::Copied(Ok("test clipboard".into()))))
             }
-            Effect::Save { ticket, path, contents } => {
+            Effect::Save {
+                ticket,
+                path,
+                contents,
+            } => {
                 self.saved.push((path.clone(), contents));
                 Some((ticket, Response::Saved(Ok(path))))
             }

@@ -4,15 +4,15 @@
 //! are pure; [`app`] is the state machine (no I/O); [`ui`] renders it; [`runtime`] owns the terminal and
 //! carries out the effects the state machine asks for.
 
-pub mod clock;
-pub mod iam;
-pub mod otp;
-pub mod clipboard;
-pub mod qr;
-pub mod secret_file;
 pub mod app;
 pub mod cli;
-pub mod listing;
-pub mod ui;
+pub mod clipboard;
+pub mod clock;
 pub mod headless;
+pub mod iam;
+pub mod listing;
+pub mod otp;
+pub mod qr;
 pub mod runtime;
+pub mod secret_file;
+pub mod ui;

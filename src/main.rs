@@ -23,7 +23,10 @@ fn main() -> ExitCode {
         eprintln!("iam-mfa: {message}");
         return ExitCode::FAILURE;
     }
-    let tokio = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let tokio = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(tokio) => tokio,
         Err(error) => {
             eprintln!("iam-mfa: cannot start the async runtime: {error}");
@@ -43,7 +46,10 @@ fn main() -> ExitCode {
 /// --help), so a typo never scrolls a wall of text.
 fn usage_error(error: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
         let _ = error.print();
         return ExitCode::SUCCESS;
     }
@@ -84,11 +90,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             region: cli.target.region.clone(),
             endpoint_url: cli.target.endpoint_url.clone(),
         };
-        Arc::new(AwsIam::connect(&settings).await.map_err(|error| error.to_string())?)
+        Arc::new(
+            AwsIam::connect(&settings)
+                .await
+                .map_err(|error| error.to_string())?,
+        )
     };
     match cli.command {
         Some(Command::List(args)) => {
-            let rows = listing::fetch(iam.as_ref(), &args).await.map_err(|error| error.to_string())?;
+            let rows = listing::fetch(iam.as_ref(), &args)
+                .await
+                .map_err(|error| error.to_string())?;
             print!("{}", listing::format(&rows, args.output));
             Ok(())
         }

@@ -19,16 +19,28 @@ pub async fn execute(iam: &dyn Iam, request: Request) -> IamResult<Reply> {
         Request::CreateVirtualMfaDevice(new_device) => {
             Reply::Created(iam.create_virtual_mfa_device(&new_device).await?)
         }
-        Request::EnableMfaDevice { user_name, serial, code1, code2 } => {
-            iam.enable_mfa_device(&user_name, &serial, &code1, &code2).await?;
+        Request::EnableMfaDevice {
+            user_name,
+            serial,
+            code1,
+            code2,
+        } => {
+            iam.enable_mfa_device(&user_name, &serial, &code1, &code2)
+                .await?;
             Reply::Done
         }
         Request::DeactivateMfaDevice { user_name, serial } => {
             iam.deactivate_mfa_device(&user_name, &serial).await?;
             Reply::Done
         }
-        Request::ResyncMfaDevice { user_name, serial, code1, code2 } => {
-            iam.resync_mfa_device(&user_name, &serial, &code1, &code2).await?;
+        Request::ResyncMfaDevice {
+            user_name,
+            serial,
+            code1,
+            code2,
+        } => {
+            iam.resync_mfa_device(&user_name, &serial, &code1, &code2)
+                .await?;
             Reply::Done
         }
         Request::DeleteVirtualMfaDevice { serial } => {
@@ -43,10 +55,14 @@ pub async fn execute(iam: &dyn Iam, request: Request) -> IamResult<Reply> {
             iam.untag_mfa_device(&serial, &keys).await?;
             Reply::Done
         }
-        Request::ListMfaDeviceTags { serial } => Reply::Tags(iam.list_mfa_device_tags(&serial).await?),
-        Request::StartMfaSession { serial, code, duration } => {
-            Reply::Session(iam.start_mfa_session(&serial, &code, duration).await?)
+        Request::ListMfaDeviceTags { serial } => {
+            Reply::Tags(iam.list_mfa_device_tags(&serial).await?)
         }
+        Request::StartMfaSession {
+            serial,
+            code,
+            duration,
+        } => Reply::Session(iam.start_mfa_session(&serial, &code, duration).await?),
         Request::KnownSeed { serial } => Reply::KnownSeed(iam.known_seed(&serial)),
     })
 }

@@ -51,7 +51,10 @@ async fn event_loop(
     clock: SharedClock,
 ) -> io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<LoopMsg>();
-    let executor = Executor { iam: iam.clone(), tx: tx.clone() };
+    let executor = Executor {
+        iam: iam.clone(),
+        tx: tx.clone(),
+    };
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     for effect in initial {
@@ -146,7 +149,11 @@ impl Executor {
                     answer(ticket, Response::Copied(result));
                 });
             }
-            Effect::Save { ticket, path, contents } => {
+            Effect::Save {
+                ticket,
+                path,
+                contents,
+            } => {
                 tokio::task::spawn_blocking(move || {
                     let result = crate::secret_file::write_owner_only(&path, &contents, false)
                         .map(|()| path)
@@ -208,7 +215,10 @@ async fn copy_secret(
             });
             "the clipboard".to_string()
         }
-        clipboard::CopyReport::Osc52 { sequence, system_error } => {
+        clipboard::CopyReport::Osc52 {
+            sequence,
+            system_error,
+        } => {
             if let Some(error) = system_error {
                 tracing::debug!(%error, "system clipboard unavailable; using OSC 52");
             }
