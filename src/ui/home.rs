@@ -88,3 +88,90 @@ fn mode_note(app: &App) -> Vec<Line<'static>> {
 pub fn hints(_state: &HomeState) -> Vec<KeyHint> {
     vec![("↑↓", "move"), ("Enter", "open"), ("q", "quit")]
 }
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::app::{App, Effect, Msg, Response, Session, key};
+    use crate::headless::{FIXED_NOW, Headless};
+    use crate::iam::IamError;
+    use crate::iam::demo::DemoIdentity;
+
+    fn draw(app: &App, cols: u16, rows: u16) -> TestBackend {
+        let mut terminal = Terminal::new(TestBackend::new(cols, rows)).unwrap();
+        terminal
+            .draw(|frame| crate::ui::render(frame, app))
+            .unwrap();
+        terminal.backend().clone()
+    }
+
+    /// The app as it starts, before STS and IAM have answered.
+    fn starting(cols: u16, rows: u16) -> (App, Vec<Effect>) {
+        App::new(
+            Session::new("AWS (profile dev)", false, false),
+            FIXED_NOW,
+            (cols, rows),
+        )
+    }
+
+    #[test]
+    fn home_loading() {
+        for (cols, rows) in [(80, 24), (120, 40)] {
+            let (app, _) = starting(cols, rows);
+            insta::assert_snapshot!(
+                format!("home_loading_{cols}x{rows}"),
+                draw(&app, cols, rows)
+            );
+        }
+    }
+
+    #[test]
+    fn home_without_credentials() {
+        for (cols, rows) in [(80, 24), (120, 40)] {
+            let (mut app, effects) = starting(cols, rows);
+            for effect in effects {
+                let Effect::Call { ticket, .. } = effect else {
+                    continue;
+                };
+                let error = IamError::Credentials(
+                    "none found in the environment, config files or SSO".into(),
+                );
+                app.update(Msg::Response(ticket, Response::Iam(Err(error))));
+            }
+            insta::assert_snapshot!(
+                format!("home_no_credentials_{cols}x{rows}"),
+                draw(&app, cols, rows)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn home_loaded_for_each_identity() {
+        for (identity, name) in [
+            (DemoIdentity::Admin, "admin"),
+            (DemoIdentity::SelfService, "self_service"),
+            (DemoIdentity::Root, "root"),
+        ] {
+            for (cols, rows) in [(80, 24), (120, 40)] {
+                let mut headless = Headless::demo(identity, cols, rows).await;
+                insta::assert_snapshot!(format!("home_{name}_{cols}x{rows}"), headless.render());
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn help_overlay() {
+        for (cols, rows) in [(80, 24), (120, 40)] {
+            let mut headless = Headless::demo(DemoIdentity::Admin, cols, rows).await;
+            headless
+                .press_code(crossterm::event::KeyCode::Char('?'))
+                .await;
+            assert!(headless.app.help_open);
+            insta::assert_snapshot!(format!("help_{cols}x{rows}"), headless.render());
+            headless.press(key(crossterm::event::KeyCode::Esc)).await;
+            assert!(!headless.app.help_open);
+        }
+    }
+}
