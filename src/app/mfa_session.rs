@@ -106,11 +106,16 @@ impl MfaSessionState {
     }
 
     fn on_key(&mut self, ctx: &mut Ctx, key: crossterm::event::KeyEvent) -> Nav {
+        // While GetSessionToken is on its way, stay: leaving would drop an answer that switches the
+        // credentials, and the header would not show the session that is then in force.
+        if self.is_starting() {
+            if key.code == KeyCode::Esc {
+                ctx.notify("Waiting for STS to answer; Esc closes once it has");
+            }
+            return Nav::Stay;
+        }
         if key.code == KeyCode::Esc {
             return Nav::Pop(Outcome::Closed);
-        }
-        if self.is_starting() {
-            return Nav::Stay;
         }
         match key.code {
             KeyCode::Up => self.move_selection(-1),
@@ -535,6 +540,22 @@ mod tests {
         headless.press(key(KeyCode::Esc)).await;
         assert!(matches!(headless.app.screen(), Screen::Home(_)));
         assert_eq!(headless.app.session.mfa_session, None);
+    }
+
+    #[tokio::test]
+    async fn esc_waits_for_a_session_request_in_flight() {
+        let mut headless = prompted().await;
+        let right = current_code(&headless);
+        headless.auto_reply = false;
+        submit(&mut headless, &right).await;
+        assert!(prompt(&headless).unwrap().is_starting());
+        headless.press(key(KeyCode::Esc)).await;
+        assert!(prompt(&headless).is_some(), "still waiting for STS");
+        headless.settle().await;
+        assert!(
+            headless.app.session.mfa_session.is_some(),
+            "the session is shown"
+        );
     }
 
     #[tokio::test]
