@@ -5,6 +5,8 @@
 set -euo pipefail
 
 readonly MOTO_VERSION="5.2.5"
+# The aws CLI: tests/cli.rs makes its moto devices with it, a client other than ours.
+readonly AWSCLI_VERSION="1.46.2"
 readonly READY_TIMEOUT_SECONDS=30
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,16 +15,20 @@ cd "$repo_root"
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }
 
-# --- moto in a private virtualenv -------------------------------------------------------------------
+# --- moto and the aws CLI in a private virtualenv ---------------------------------------------------
 venv="$repo_root/.venv"
 if [[ ! -x "$venv/bin/python" ]]; then
     say "Creating a virtualenv in .venv"
     python3 -m venv "$venv"
 fi
-if [[ "$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null || true)" != "$MOTO_VERSION" ]] \
-    || [[ ! -x "$venv/bin/moto_server" ]]; then
+installed() { "$venv/bin/python" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || true; }
+if [[ "$(installed moto)" != "$MOTO_VERSION" || ! -x "$venv/bin/moto_server" ]]; then
     say "Installing moto[server]==$MOTO_VERSION into .venv"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+fi
+if [[ "$(installed awscli)" != "$AWSCLI_VERSION" || ! -x "$venv/bin/aws" ]]; then
+    say "Installing awscli==$AWSCLI_VERSION into .venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "awscli==$AWSCLI_VERSION"
 fi
 
 # --- start moto on a free loopback port -------------------------------------------------------------

@@ -227,6 +227,11 @@ impl PtyApp {
         writer.flush().expect("flush the terminal");
     }
 
+    /// The child's process id, e.g. to send it SIGTERM as a service manager would.
+    pub fn process_id(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+
     /// The screen's text now, rows joined by newlines.
     pub fn screen_text(&self) -> String {
         self.output().parser.screen().contents()
