@@ -1,0 +1,698 @@
+//! The Users screen on an account with 1,000 users (a benchmark, not a test): `cargo bench --bench
+//! users_screen` opens Users from the home screen and measures the time until the list shows (ListUsers
+//! answered), the time until every user's MFA column is filled (no request outstanding, no progress
+//! indicator), how many calls of each IAM operation that took, and the most calls in flight at once.
+//!
+//! The app is driven as the terminal runtime drives it, without a terminal: every `Effect::Call` runs on
+//! its own tokio task (on a current-thread runtime, like the binary's) and its answer goes back to
+//! `App::update`, the screen being drawn after every message. (`Headless` carries effects out one after
+//! another, which would hide the concurrency this measures; it is used here to build the app and draw it.)
+//!
+//! Two accounts: the demo account grown to `USERS_SCREEN_USERS` users (our own cost: state machine,
+//! drawing, an in-process IAM), and, when `IAM_MFA_BENCH_ENDPOINT` names a moto server, the account that
+//! scripts/bench-users.sh made there (the same plus the SDK, HTTP and moto). Without `--bench` (as under
+//! `cargo test --all-targets`) one small run on the demo account proves the driver works.
+//!
+//! Environment: `IAM_MFA_BENCH_ENDPOINT` (a loopback URL), `USERS_SCREEN_RUNS` (default 5),
+//! `USERS_SCREEN_USERS` (default 1000; the demo account's size), `BENCH_RESULT_FILE` (the figures as JSON).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use crossterm::event::KeyCode;
+use iam_mfa::app::users::{MAX_IN_FLIGHT, UsersState};
+use iam_mfa::app::{Effect, Msg, Response, Screen, Ticket};
+use iam_mfa::clock::ManualClock;
+use iam_mfa::headless::{FIXED_NOW, Headless};
+use iam_mfa::iam::aws::AwsIam;
+use iam_mfa::iam::demo::{DemoAccount, DemoIdentity};
+use iam_mfa::iam::{
+    AssignmentFilter, CallerIdentity, CreatedVirtualDevice, Iam, IamResult, MfaDevice, MfaSession,
+    NewVirtualDevice, Tag, User, VirtualMfaDevice,
+};
+use iam_mfa::otp::Seed;
+use iam_mfa::runtime::executor;
+use tokio::sync::mpsc;
+
+const ENDPOINT_VARIABLE: &str = "IAM_MFA_BENCH_ENDPOINT";
+const DEFAULT_RUNS: usize = 5;
+const DEFAULT_USERS: usize = 1000;
+/// Users in the one run that `cargo test --all-targets` makes.
+const SMOKE_USERS: usize = 50;
+const COLS: u16 = 120;
+const ROWS: u16 = 40;
+/// What the Users screen's footer says while MFA details are still coming (src/ui/users.rs).
+const PROGRESS_TEXT: &str = "loading MFA details";
+
+fn main() {
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this too, without it.
+    if !std::env::args().any(|arg| arg == "--bench") {
+        let figures = tokio.block_on(open_users(&Backend::demo(SMOKE_USERS)));
+        println!(
+            "users_screen benchmark: one run on {} demo users ok ({} calls; run `cargo bench --bench \
+             users_screen` for figures)",
+            figures.users,
+            figures.calls.values().sum::<usize>()
+        );
+        return;
+    }
+    let runs = env_count("USERS_SCREEN_RUNS", DEFAULT_RUNS);
+    let users = env_count("USERS_SCREEN_USERS", DEFAULT_USERS);
+    println!(
+        "Users screen: open from home, {runs} runs after one warm-up, {COLS}x{ROWS}, at most \
+         {MAX_IN_FLIGHT} per-user calls in flight"
+    );
+    let mut accounts = Vec::new();
+    accounts.push(tokio.block_on(measure(&Backend::demo(users), runs)));
+    match std::env::var(ENDPOINT_VARIABLE) {
+        Ok(endpoint) => accounts.push(tokio.block_on(measure(&Backend::moto(&endpoint), runs))),
+        Err(_) => println!(
+            "\nmoto skipped: {ENDPOINT_VARIABLE} is not set (scripts/bench-users.sh starts moto, fills \
+             it and sets it)"
+        ),
+    }
+    if let Ok(path) = std::env::var("BENCH_RESULT_FILE") {
+        let json = serde_json::json!({
+            "runs": runs,
+            "max_in_flight": MAX_IN_FLIGHT,
+            "terminal": format!("{COLS}x{ROWS}"),
+            "accounts": accounts,
+        });
+        std::fs::write(&path, json.to_string())
+            .unwrap_or_else(|error| panic!("write {path}: {error}"));
+    }
+}
+
+fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|&value: &usize| value > 0)
+        .unwrap_or(default)
+}
+
+// --- the accounts ---------------------------------------------------------------------------------------
+
+/// An account to open the Users screen on, with its call counters.
+struct Backend {
+    name: &'static str,
+    iam: Arc<CountingIam>,
+    /// HTTP requests as sent by the SDK (pages and retries included); none for the demo account.
+    http: Option<Arc<RequestCounter>>,
+}
+
+impl Backend {
+    /// The demo account, empty but for `users` users and their virtual devices (root is the caller, so
+    /// there is no administrator user among them).
+    fn demo(users: usize) -> Self {
+        let clock = ManualClock::at(FIXED_NOW);
+        let account = DemoAccount::empty(DemoIdentity::Root, Arc::new(clock));
+        for n in 0..users {
+            let user = format!("bench-user-{n:04}");
+            account.add_user(&user, "/").expect("a valid user name");
+            for k in 0..virtual_devices_of(n, users) {
+                account
+                    .add_assigned_virtual_device(&user, &format!("{user}-mfa-{k}"))
+                    .expect("within IAM's device rules");
+            }
+        }
+        Self {
+            name: "demo account",
+            iam: Arc::new(CountingIam::new(Arc::new(account))),
+            http: None,
+        }
+    }
+
+    /// moto at `endpoint`, through the real SDK with static test credentials in us-east-1.
+    fn moto(endpoint: &str) -> Self {
+        assert!(
+            endpoint.starts_with("http://127.0.0.1:") || endpoint.starts_with("http://localhost:"),
+            "{ENDPOINT_VARIABLE} must be a loopback URL, not {endpoint}"
+        );
+        let config = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(endpoint)
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "testing",
+                "testing",
+                None,
+                None,
+                "users-screen-bench",
+            )))
+            .build();
+        let http = Arc::new(RequestCounter::default());
+        let iam = aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::config::Builder::from(&config)
+                .interceptor(SharedCounter(http.clone()))
+                .build(),
+        );
+        let sts = aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&config)
+                .interceptor(SharedCounter(http.clone()))
+                .build(),
+        );
+        Self {
+            name: "moto",
+            iam: Arc::new(CountingIam::new(Arc::new(AwsIam::from_clients(iam, sts)))),
+            http: Some(http),
+        }
+    }
+}
+
+/// How many virtual devices user `n` of `users` has; scripts/bench-users.sh makes the same on moto.
+/// Every third user one; every 250th three; the last user eight, IAM's most, which the account-wide
+/// listing tells in full, so the screen makes no call of its own for that user.
+fn virtual_devices_of(n: usize, users: usize) -> usize {
+    if n + 1 == users {
+        8
+    } else if n % 250 == 0 {
+        3
+    } else if n % 3 == 0 {
+        1
+    } else {
+        0
+    }
+}
+
+// --- counting calls -------------------------------------------------------------------------------------
+
+/// Calls per operation and the most in progress at once.
+#[derive(Debug, Default)]
+struct Tally {
+    calls: Mutex<BTreeMap<&'static str, usize>>,
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl Tally {
+    fn start(&self, operation: &'static str) -> InFlight<'_> {
+        *self
+            .calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(operation)
+            .or_default() += 1;
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        InFlight(self)
+    }
+
+    /// The calls and the peak since the last take; starts counting afresh.
+    fn take(&self) -> (BTreeMap<&'static str, usize>, usize) {
+        let calls = std::mem::take(&mut *self.calls.lock().unwrap_or_else(PoisonError::into_inner));
+        let peak = self
+            .peak
+            .swap(self.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
+        (calls, peak)
+    }
+}
+
+/// One call in progress; ends when dropped, also when the call's future is dropped unfinished.
+struct InFlight<'a>(&'a Tally);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// An [`Iam`] that forwards every call to another and counts it (named as the IAM/STS action).
+struct CountingIam {
+    inner: Arc<dyn Iam>,
+    tally: Tally,
+}
+
+impl CountingIam {
+    fn new(inner: Arc<dyn Iam>) -> Self {
+        Self {
+            inner,
+            tally: Tally::default(),
+        }
+    }
+}
+
+#[async_trait]
+impl Iam for CountingIam {
+    async fn caller_identity(&self) -> IamResult<CallerIdentity> {
+        let _call = self.tally.start("GetCallerIdentity");
+        self.inner.caller_identity().await
+    }
+
+    async fn may_list_users(&self) -> IamResult<bool> {
+        let _call = self.tally.start("ListUsers (probe)");
+        self.inner.may_list_users().await
+    }
+
+    async fn list_users(&self) -> IamResult<Vec<User>> {
+        let _call = self.tally.start("ListUsers");
+        self.inner.list_users().await
+    }
+
+    async fn get_user(&self, user_name: Option<&str>) -> IamResult<User> {
+        let _call = self.tally.start("GetUser");
+        self.inner.get_user(user_name).await
+    }
+
+    async fn list_mfa_devices(&self, user_name: &str) -> IamResult<Vec<MfaDevice>> {
+        let _call = self.tally.start("ListMFADevices");
+        self.inner.list_mfa_devices(user_name).await
+    }
+
+    async fn list_virtual_mfa_devices(
+        &self,
+        filter: AssignmentFilter,
+    ) -> IamResult<Vec<VirtualMfaDevice>> {
+        let _call = self.tally.start("ListVirtualMFADevices");
+        self.inner.list_virtual_mfa_devices(filter).await
+    }
+
+    async fn create_virtual_mfa_device(
+        &self,
+        request: &NewVirtualDevice,
+    ) -> IamResult<CreatedVirtualDevice> {
+        let _call = self.tally.start("CreateVirtualMFADevice");
+        self.inner.create_virtual_mfa_device(request).await
+    }
+
+    async fn enable_mfa_device(
+        &self,
+        user_name: &str,
+        serial: &str,
+        code1: &str,
+        code2: &str,
+    ) -> IamResult<()> {
+        let _call = self.tally.start("EnableMFADevice");
+        self.inner
+            .enable_mfa_device(user_name, serial, code1, code2)
+            .await
+    }
+
+    async fn deactivate_mfa_device(&self, user_name: &str, serial: &str) -> IamResult<()> {
+        let _call = self.tally.start("DeactivateMFADevice");
+        self.inner.deactivate_mfa_device(user_name, serial).await
+    }
+
+    async fn resync_mfa_device(
+        &self,
+        user_name: &str,
+        serial: &str,
+        code1: &str,
+        code2: &str,
+    ) -> IamResult<()> {
+        let _call = self.tally.start("ResyncMFADevice");
+        self.inner
+            .resync_mfa_device(user_name, serial, code1, code2)
+            .await
+    }
+
+    async fn delete_virtual_mfa_device(&self, serial: &str) -> IamResult<()> {
+        let _call = self.tally.start("DeleteVirtualMFADevice");
+        self.inner.delete_virtual_mfa_device(serial).await
+    }
+
+    async fn tag_mfa_device(&self, serial: &str, tags: &[Tag]) -> IamResult<()> {
+        let _call = self.tally.start("TagMFADevice");
+        self.inner.tag_mfa_device(serial, tags).await
+    }
+
+    async fn untag_mfa_device(&self, serial: &str, keys: &[String]) -> IamResult<()> {
+        let _call = self.tally.start("UntagMFADevice");
+        self.inner.untag_mfa_device(serial, keys).await
+    }
+
+    async fn list_mfa_device_tags(&self, serial: &str) -> IamResult<Vec<Tag>> {
+        let _call = self.tally.start("ListMFADeviceTags");
+        self.inner.list_mfa_device_tags(serial).await
+    }
+
+    async fn start_mfa_session(
+        &self,
+        serial: &str,
+        code: &str,
+        duration: Option<Duration>,
+    ) -> IamResult<MfaSession> {
+        let _call = self.tally.start("GetSessionToken");
+        self.inner.start_mfa_session(serial, code, duration).await
+    }
+
+    fn mfa_session(&self) -> Option<MfaSession> {
+        self.inner.mfa_session()
+    }
+
+    fn known_seed(&self, serial: &str) -> Option<Seed> {
+        self.inner.known_seed(serial)
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+/// Counts the HTTP requests the SDK sends, per operation: a list of several pages or a retried call
+/// shows here as more than one.
+#[derive(Debug, Default)]
+struct RequestCounter(Mutex<BTreeMap<String, usize>>);
+
+impl RequestCounter {
+    fn take(&self) -> BTreeMap<String, usize> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The SDK's interceptor slot takes ownership; both clients share one counter.
+#[derive(Debug)]
+struct SharedCounter(Arc<RequestCounter>);
+
+impl Intercept for SharedCounter {
+    fn name(&self) -> &'static str {
+        "users-screen-bench-request-counter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let operation = cfg
+            .load::<Metadata>()
+            .map_or("(unknown)", Metadata::name)
+            .to_string();
+        *self
+            .0
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(operation)
+            .or_default() += 1;
+        Ok(())
+    }
+}
+
+// --- driving the app as the runtime does ----------------------------------------------------------------
+
+/// The app with its effects carried out concurrently: each call on its own task, answers in arrival order.
+struct Driver {
+    headless: Headless,
+    answers_tx: mpsc::UnboundedSender<(Ticket, Response)>,
+    answers: mpsc::UnboundedReceiver<(Ticket, Response)>,
+    outstanding: usize,
+    peak_outstanding: usize,
+    /// Time spent in `App::update` and in drawing: our own cost, apart from the IAM backend's.
+    updating: Duration,
+    drawing: Duration,
+}
+
+impl Driver {
+    /// The app on its home screen, the start-up requests answered.
+    async fn start(iam: Arc<dyn Iam>) -> Self {
+        let headless = Headless::new(iam, ManualClock::at(FIXED_NOW), false, COLS, ROWS).await;
+        let (answers_tx, answers) = mpsc::unbounded_channel();
+        Self {
+            headless,
+            answers_tx,
+            answers,
+            outstanding: 0,
+            peak_outstanding: 0,
+            updating: Duration::ZERO,
+            drawing: Duration::ZERO,
+        }
+    }
+
+    /// Hands a message to the app, starts the effects it returns, and draws the screen (as the runtime
+    /// does after every message).
+    fn send(&mut self, msg: Msg) {
+        let started = Instant::now();
+        let effects = self.headless.app.update(msg);
+        self.updating += started.elapsed();
+        for effect in effects {
+            self.start_effect(effect);
+        }
+        let started = Instant::now();
+        self.headless.render();
+        self.drawing += started.elapsed();
+    }
+
+    fn start_effect(&mut self, effect: Effect) {
+        let Effect::Call { ticket, request } = effect else {
+            // Never printed with Debug: a Copy effect carries a secret.
+            panic!("the Users screen asked for something other than an IAM call");
+        };
+        self.outstanding += 1;
+        self.peak_outstanding = self.peak_outstanding.max(self.outstanding);
+        let iam = self.headless.iam.clone();
+        let answers = self.answers_tx.clone();
+        tokio::spawn(async move {
+            let result = executor::execute(iam.as_ref(), request).await;
+            // The driver outlives every task it starts; a failed send would mean it panicked already.
+            let _ = answers.send((ticket, Response::Iam(result)));
+        });
+    }
+
+    /// Waits for the next answer and hands it to the app.
+    async fn answer_next(&mut self) {
+        let (ticket, response) = self
+            .answers
+            .recv()
+            .await
+            .expect("the driver holds a sender");
+        self.outstanding -= 1;
+        self.send(Msg::Response(ticket, response));
+    }
+
+    fn users(&self) -> &UsersState {
+        match self.headless.app.screen() {
+            Screen::Users(state) => state,
+            _ => panic!("the Users screen is not on top"),
+        }
+    }
+}
+
+// --- one opening of the Users screen, and several ---------------------------------------------------------
+
+/// What one opening of the Users screen took.
+struct RunFigures {
+    list_shown: Duration,
+    all_filled: Duration,
+    /// Of `all_filled`, the time in `App::update` and in drawing.
+    updating: Duration,
+    drawing: Duration,
+    users: usize,
+    /// Devices the filled MFA column adds up to.
+    devices: usize,
+    calls: BTreeMap<&'static str, usize>,
+    /// HTTP requests (moto only).
+    http: Option<BTreeMap<String, usize>>,
+    /// The most calls in progress at once in the IAM layer.
+    peak_in_flight: usize,
+    /// The most requests the app had out at once (sent, answer not yet handed back).
+    peak_outstanding: usize,
+}
+
+async fn open_users(backend: &Backend) -> RunFigures {
+    let mut driver = Driver::start(backend.iam.clone()).await;
+    // Only the Users screen's own calls count, not the app's start-up.
+    backend.iam.tally.take();
+    if let Some(http) = &backend.http {
+        http.take();
+    }
+
+    let started = Instant::now();
+    driver.send(Msg::Key(iam_mfa::app::key(KeyCode::Char('u'))));
+    if !matches!(driver.headless.app.screen(), Screen::Users(_)) {
+        panic!(
+            "`u` on the home screen did not open Users:\n{}",
+            driver.headless.screen_text()
+        );
+    }
+    let mut list_shown = None;
+    while driver.outstanding > 0 {
+        driver.answer_next().await;
+        if list_shown.is_none() && driver.users().rows.loaded().is_some() {
+            list_shown = Some(started.elapsed());
+        }
+    }
+    let all_filled = started.elapsed();
+
+    let state = driver.users();
+    let rows = match state.rows.loaded() {
+        Some(rows) => rows,
+        None => panic!("the user list did not load: {:?}", state.rows),
+    };
+    assert_eq!(
+        state.details_failed, 0,
+        "some users' MFA devices failed to load"
+    );
+    assert!(
+        !state.details_loading(),
+        "no request is out, yet {} of {} users' details are known",
+        state.details_done,
+        state.details_needed
+    );
+    let devices = rows
+        .iter()
+        .map(|row| row.mfa.total().expect("every MFA column filled"))
+        .sum();
+    let users = rows.len();
+    let screen = driver.headless.screen_text();
+    assert!(
+        !screen.contains(PROGRESS_TEXT),
+        "the screen still shows progress:\n{screen}"
+    );
+    let (calls, peak_in_flight) = backend.iam.tally.take();
+    RunFigures {
+        list_shown: list_shown.expect("the list showed"),
+        all_filled,
+        updating: driver.updating,
+        drawing: driver.drawing,
+        users,
+        devices,
+        calls,
+        http: backend.http.as_ref().map(|http| http.take()),
+        peak_in_flight,
+        peak_outstanding: driver.peak_outstanding,
+    }
+}
+
+/// One warm-up and `runs` timed openings; prints and returns the figures.
+async fn measure(backend: &Backend, runs: usize) -> serde_json::Value {
+    let expected_devices = assigned_virtual_devices(backend.iam.inner.as_ref()).await;
+    let warm_up = open_users(backend).await;
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let figures = open_users(backend).await;
+        // Every opening must make the same calls and show the same account.
+        assert_eq!(
+            figures.calls, warm_up.calls,
+            "the calls differ between runs"
+        );
+        assert_eq!(figures.users, warm_up.users);
+        assert_eq!(
+            figures.devices, expected_devices,
+            "the MFA column adds up to another number of devices than the account holds"
+        );
+        samples.push(figures);
+    }
+    let list = Spread::of(samples.iter().map(|s| s.list_shown).collect());
+    let filled = Spread::of(samples.iter().map(|s| s.all_filled).collect());
+    let updating = Spread::of(samples.iter().map(|s| s.updating).collect());
+    let drawing = Spread::of(samples.iter().map(|s| s.drawing).collect());
+    let peak_in_flight = samples.iter().map(|s| s.peak_in_flight).max().unwrap_or(0);
+    let peak_outstanding = samples
+        .iter()
+        .map(|s| s.peak_outstanding)
+        .max()
+        .unwrap_or(0);
+    let last = samples.last().expect("at least one run");
+
+    println!(
+        "\n{}: {} users, {} virtual MFA devices assigned",
+        backend.name, last.users, last.devices
+    );
+    println!("  {:28} {}", "list shown (ListUsers)", list.line());
+    println!("  {:28} {}", "every MFA column filled", filled.line());
+    println!("  {:28} {}", "  of which App::update", updating.line());
+    println!("  {:28} {}", "  of which drawing", drawing.line());
+    let calls = last
+        .calls
+        .iter()
+        .map(|(operation, n)| format!("{operation} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    println!("  calls: {calls}");
+    if let Some(http) = &last.http {
+        let requests: usize = http.values().sum();
+        println!("  HTTP requests: {requests} ({http:?})");
+    }
+    println!(
+        "  peak in flight: {peak_in_flight} calls in the IAM layer, {peak_outstanding} requests out \
+         (bound on per-user calls: {MAX_IN_FLIGHT})"
+    );
+
+    serde_json::json!({
+        "name": backend.name,
+        "users": last.users,
+        "devices": last.devices,
+        "list_ms": list.json(),
+        "filled_ms": filled.json(),
+        "update_ms": updating.json(),
+        "draw_ms": drawing.json(),
+        "calls": last.calls,
+        "http_requests": last.http,
+        "peak_in_flight": peak_in_flight,
+        "peak_outstanding": peak_outstanding,
+    })
+}
+
+/// The virtual devices assigned to IAM users, asked past the counter: what the filled column must add up
+/// to (neither account holds hardware tokens or passkeys here).
+async fn assigned_virtual_devices(iam: &dyn Iam) -> usize {
+    iam.list_virtual_mfa_devices(AssignmentFilter::Assigned)
+        .await
+        .expect("ListVirtualMFADevices")
+        .iter()
+        .filter(|device| device.user_name.is_some())
+        .count()
+}
+
+/// Min, median and max of some durations.
+struct Spread {
+    min: Duration,
+    median: Duration,
+    max: Duration,
+}
+
+impl Spread {
+    fn of(mut samples: Vec<Duration>) -> Self {
+        samples.sort();
+        let middle = samples.len() / 2;
+        let median = if samples.len() % 2 == 0 {
+            (samples[middle - 1] + samples[middle]) / 2
+        } else {
+            samples[middle]
+        };
+        Self {
+            min: samples[0],
+            median,
+            max: samples[samples.len() - 1],
+        }
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "median {:7.1} ms   min {:7.1} ms   max {:7.1} ms",
+            ms(self.median),
+            ms(self.min),
+            ms(self.max)
+        )
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "min": ms(self.min),
+            "median": ms(self.median),
+            "max": ms(self.max),
+        })
+    }
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
