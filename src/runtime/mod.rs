@@ -64,12 +64,16 @@ async fn event_loop(
     let mut ticker = tokio::time::interval(TICK);
     let mut last_second = clock.now();
     let mut signals = Signals::new()?;
+    let mut redraw = true;
     loop {
-        terminal.draw(|frame| crate::ui::render(frame, app))?;
+        if redraw {
+            terminal.draw(|frame| crate::ui::render(frame, app))?;
+        }
+        redraw = false;
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(TermEvent::Key(key))) => Msg::Key(key),
-                Some(Ok(TermEvent::Resize(cols, rows))) => Msg::Resize(cols, rows),
+                Some(Ok(TermEvent::Key(key))) => LoopMsg::App(Msg::Key(key)),
+                Some(Ok(TermEvent::Resize(cols, rows))) => LoopMsg::App(Msg::Resize(cols, rows)),
                 Some(Ok(_)) => continue,
                 Some(Err(error)) => return Err(error),
                 None => break,
@@ -80,31 +84,53 @@ async fn event_loop(
                     continue;
                 }
                 last_second = now;
-                Msg::Tick(now)
+                LoopMsg::App(Msg::Tick(now))
             }
-            Some(msg) = rx.recv() => match msg {
-                LoopMsg::App(msg) => msg,
-                LoopMsg::WriteTerminal(bytes) => {
-                    let mut out = io::stdout().lock();
-                    out.write_all(bytes.as_bytes())?;
-                    out.flush()?;
-                    continue;
-                }
-            },
+            Some(msg) = rx.recv() => msg,
             signal = signals.next() => {
                 tracing::info!(signal, "terminating on a signal");
                 cleanup(app, iam.as_ref()).await;
                 return Ok(());
             }
         };
-        for effect in app.update(msg) {
-            if matches!(effect, Effect::Quit) {
-                return Ok(());
+        // Take every answer that is already in before drawing once: a burst of a thousand answers
+        // (the Users screen filling in) costs one frame, not a thousand.
+        let mut next = Some(msg);
+        while let Some(msg) = next {
+            match msg {
+                LoopMsg::App(msg) => {
+                    redraw = true;
+                    if apply(app, &executor, msg) == Flow::Quit {
+                        return Ok(());
+                    }
+                }
+                LoopMsg::WriteTerminal(bytes) => {
+                    let mut out = io::stdout().lock();
+                    out.write_all(bytes.as_bytes())?;
+                    out.flush()?;
+                }
             }
-            executor.run(effect);
+            next = rx.try_recv().ok();
         }
     }
     Ok(())
+}
+
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Quit,
+}
+
+/// Hands one message to the app and starts the effects it asks for.
+fn apply(app: &mut App, executor: &Executor, msg: Msg) -> Flow {
+    for effect in app.update(msg) {
+        if matches!(effect, Effect::Quit) {
+            return Flow::Quit;
+        }
+        executor.run(effect);
+    }
+    Flow::Continue
 }
 
 /// Sends the requests that leave nothing behind (e.g. deleting a device created but not enabled) when the

@@ -82,7 +82,8 @@ fn render_table(
     devices: &[crate::iam::MfaDevice],
 ) {
     let wide = area.width >= TAGS_MIN_WIDTH;
-    let rows = devices.iter().map(|device| {
+    let row = |i: usize| {
+        let device = &devices[i];
         let name = match device.kind() {
             DeviceKind::Hardware => device.serial.clone(),
             DeviceKind::Virtual | DeviceKind::Passkey => {
@@ -101,7 +102,7 @@ fn render_table(
             )));
         }
         Row::new(cells)
-    });
+    };
     let mut widths = vec![
         Constraint::Length(20),
         Constraint::Min(20),
@@ -112,7 +113,16 @@ fn render_table(
         widths.push(Constraint::Min(20));
         header.push("Tags");
     }
-    widgets::cursor_table(frame, area, rows, widths, Row::new(header), &state.cursor);
+    let header = Row::new(header);
+    widgets::cursor_table(
+        frame,
+        area,
+        devices.len(),
+        row,
+        widths,
+        header,
+        &state.cursor,
+    );
 }
 
 fn tags_text(state: &DevicesState, device: &crate::iam::MfaDevice) -> String {

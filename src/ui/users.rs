@@ -46,8 +46,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &UsersState, _app: &App) {
         );
     } else {
         let wide = table_area.width >= PATH_MIN_WIDTH;
-        let table_rows = state.shown.iter().map(|&i| {
-            let row = &rows[i];
+        let table_row = |n: usize| {
+            let row = &rows[state.shown[n]];
             let count_style = match row.mfa.rank() {
                 MfaRank::Known(0) => theme::warning(),
                 MfaRank::Known(_) => ratatui::style::Style::new(),
@@ -68,7 +68,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &UsersState, _app: &App) {
             };
             cells.push(Cell::from(Span::styled(row.mfa.kinds_text(), kinds_style)));
             Row::new(cells)
-        });
+        };
         let mut widths = vec![Constraint::Min(18)];
         let mut header = vec!["User"];
         if wide {
@@ -80,7 +80,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &UsersState, _app: &App) {
         widgets::cursor_table(
             frame,
             table_area,
-            table_rows,
+            state.shown.len(),
+            table_row,
             widths,
             Row::new(header),
             &state.cursor,

@@ -37,7 +37,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &VirtualDevicesState, _app: 
             frame.render_widget(Line::styled(text, theme::dim()), table_area);
         }
         Loadable::Loaded(devices) => {
-            let rows = devices.iter().map(|device| {
+            let row = |i: usize| {
+                let device = &devices[i];
                 let mark = match (device.is_assigned(), state.marked.contains(&device.serial)) {
                     (false, true) => Span::styled("[x]", theme::warning()),
                     (false, false) => Span::raw("[ ]"),
@@ -54,7 +55,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &VirtualDevicesState, _app: 
                     Cell::from(user),
                     Cell::from(Span::styled(enabled, theme::dim())),
                 ])
-            });
+            };
             let widths = [
                 Constraint::Length(3),
                 Constraint::Min(20),
@@ -62,7 +63,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &VirtualDevicesState, _app: 
                 Constraint::Length(20),
             ];
             let header = Row::new(["", "Device", "Assigned to", "Enabled"]);
-            widgets::cursor_table(frame, table_area, rows, widths, header, &state.cursor);
+            widgets::cursor_table(
+                frame,
+                table_area,
+                devices.len(),
+                row,
+                widths,
+                header,
+                &state.cursor,
+            );
         }
     }
     if let Some(message) = &state.message {

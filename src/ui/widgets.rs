@@ -157,21 +157,53 @@ pub fn dialog(
 }
 
 /// A table whose selected row and scroll position come from a [`ListCursor`], with the header and the
-/// selection marker every list screen uses.
+/// selection marker every list screen uses. Only the rows on screen are built (`row(index)` for
+/// `index < len`): a list of thousands costs what a screenful does.
 pub fn cursor_table<'a>(
     frame: &mut Frame,
     area: Rect,
-    rows: impl IntoIterator<Item = Row<'a>>,
+    len: usize,
+    row: impl FnMut(usize) -> Row<'a>,
     widths: impl IntoIterator<Item = Constraint>,
     header: Row<'a>,
     cursor: &ListCursor,
 ) {
-    let table = Table::new(rows, widths)
+    let window = visible_window(len, usize::from(area.height.saturating_sub(1)), cursor);
+    let selected = cursor.selected.min(len.saturating_sub(1)) - window.start;
+    let table = Table::new(window.map(row), widths)
         .header(header.style(theme::title()))
         .row_highlight_style(theme::selected())
         .highlight_symbol("› ");
-    let mut state = TableState::default()
-        .with_offset(cursor.offset)
-        .with_selected(Some(cursor.selected));
+    let mut state = TableState::default().with_selected(Some(selected));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The rows on screen: from the cursor's first row, moved so that the selection is in view.
+fn visible_window(len: usize, height: usize, cursor: &ListCursor) -> std::ops::Range<usize> {
+    let height = height.max(1);
+    let selected = cursor.selected.min(len.saturating_sub(1));
+    let mut first = cursor.offset.min(selected);
+    if selected >= first + height {
+        first = selected + 1 - height;
+    }
+    first..len.min(first + height)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cursor(selected: usize, offset: usize) -> ListCursor {
+        ListCursor { selected, offset }
+    }
+
+    #[test]
+    fn the_window_keeps_the_selection_in_view() {
+        assert_eq!(visible_window(1000, 10, &cursor(0, 0)), 0..10);
+        assert_eq!(visible_window(1000, 10, &cursor(25, 20)), 20..30);
+        assert_eq!(visible_window(1000, 10, &cursor(35, 20)), 26..36);
+        assert_eq!(visible_window(1000, 10, &cursor(5, 20)), 5..15);
+        assert_eq!(visible_window(3, 10, &cursor(2, 0)), 0..3);
+        assert_eq!(visible_window(0, 10, &cursor(0, 0)), 0..0);
+    }
 }
