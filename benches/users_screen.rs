@@ -5,7 +5,7 @@
 //!
 //! The app is driven as the terminal runtime drives it, without a terminal: every `Effect::Call` runs on
 //! its own tokio task (on a current-thread runtime, like the binary's) and its answer goes back to
-//! `App::update`, the screen being drawn after every message. (`Headless` carries effects out one after
+//! `App::update`, the screen being drawn once per burst of messages, as the runtime does. (`Headless` carries effects out one after
 //! another, which would hide the concurrency this measures; it is used here to build the app and draw it.)
 //!
 //! Two accounts: the demo account grown to `USERS_SCREEN_USERS` users (our own cost: state machine,
@@ -418,6 +418,7 @@ struct Driver {
     /// Time spent in `App::update` and in drawing: our own cost, apart from the IAM backend's.
     updating: Duration,
     drawing: Duration,
+    frames: usize,
 }
 
 impl Driver {
@@ -433,21 +434,31 @@ impl Driver {
             peak_outstanding: 0,
             updating: Duration::ZERO,
             drawing: Duration::ZERO,
+            frames: 0,
         }
     }
 
-    /// Hands a message to the app, starts the effects it returns, and draws the screen (as the runtime
-    /// does after every message).
-    fn send(&mut self, msg: Msg) {
+    /// Hands a message to the app and starts the effects it returns.
+    fn update(&mut self, msg: Msg) {
         let started = Instant::now();
         let effects = self.headless.app.update(msg);
         self.updating += started.elapsed();
         for effect in effects {
             self.start_effect(effect);
         }
+    }
+
+    fn draw(&mut self) {
         let started = Instant::now();
         self.headless.render();
         self.drawing += started.elapsed();
+        self.frames += 1;
+    }
+
+    /// A message, then a frame.
+    fn send(&mut self, msg: Msg) {
+        self.update(msg);
+        self.draw();
     }
 
     fn start_effect(&mut self, effect: Effect) {
@@ -466,15 +477,21 @@ impl Driver {
         });
     }
 
-    /// Waits for the next answer and hands it to the app.
+    /// Waits for the next answer and hands it to the app with every other answer already in, then draws
+    /// once, as the runtime does.
     async fn answer_next(&mut self) {
-        let (ticket, response) = self
-            .answers
-            .recv()
-            .await
-            .expect("the driver holds a sender");
-        self.outstanding -= 1;
-        self.send(Msg::Response(ticket, response));
+        let mut next = Some(
+            self.answers
+                .recv()
+                .await
+                .expect("the driver holds a sender"),
+        );
+        while let Some((ticket, response)) = next {
+            self.outstanding -= 1;
+            self.update(Msg::Response(ticket, response));
+            next = self.answers.try_recv().ok();
+        }
+        self.draw();
     }
 
     fn users(&self) -> &UsersState {
@@ -494,6 +511,8 @@ struct RunFigures {
     /// Of `all_filled`, the time in `App::update` and in drawing.
     updating: Duration,
     drawing: Duration,
+    /// Frames drawn: one per burst of answers.
+    frames: usize,
     users: usize,
     /// Devices the filled MFA column adds up to.
     devices: usize,
@@ -562,6 +581,7 @@ async fn open_users(backend: &Backend) -> RunFigures {
         all_filled,
         updating: driver.updating,
         drawing: driver.drawing,
+        frames: driver.frames,
         users,
         devices,
         calls,
@@ -594,6 +614,9 @@ async fn measure(backend: &Backend, runs: usize) -> serde_json::Value {
     let filled = Spread::of(samples.iter().map(|s| s.all_filled).collect());
     let updating = Spread::of(samples.iter().map(|s| s.updating).collect());
     let drawing = Spread::of(samples.iter().map(|s| s.drawing).collect());
+    let mut frames: Vec<usize> = samples.iter().map(|s| s.frames).collect();
+    frames.sort_unstable();
+    let frames = frames[frames.len() / 2];
     let peak_in_flight = samples.iter().map(|s| s.peak_in_flight).max().unwrap_or(0);
     let peak_outstanding = samples
         .iter()
@@ -610,6 +633,7 @@ async fn measure(backend: &Backend, runs: usize) -> serde_json::Value {
     println!("  {:28} {}", "every MFA column filled", filled.line());
     println!("  {:28} {}", "  of which App::update", updating.line());
     println!("  {:28} {}", "  of which drawing", drawing.line());
+    println!("  {:28} {frames}", "  frames drawn (median)");
     let calls = last
         .calls
         .iter()
@@ -634,6 +658,7 @@ async fn measure(backend: &Backend, runs: usize) -> serde_json::Value {
         "filled_ms": filled.json(),
         "update_ms": updating.json(),
         "draw_ms": drawing.json(),
+        "frames": frames,
         "calls": last.calls,
         "http_requests": last.http,
         "peak_in_flight": peak_in_flight,
