@@ -219,7 +219,7 @@ impl Signals {
 }
 
 /// Copies a secret (system clipboard, or OSC 52 through the terminal when there is none, e.g. over SSH)
-/// and clears it after [`clipboard::CLEAR_AFTER`] if it is still what we copied.
+/// and clears it after [`clipboard::CLEAR_AFTER`] if it is still what we copied. Answers where it went.
 async fn copy_secret(
     text: Zeroizing<String>,
     tx: mpsc::UnboundedSender<LoopMsg>,
@@ -239,7 +239,7 @@ async fn copy_secret(
                     tokio::task::spawn_blocking(move || clipboard::clear_if_unchanged(&text)).await;
                 tracing::debug!(?cleared, "clipboard clear after timeout");
             });
-            "the clipboard".to_string()
+            "system clipboard".to_string()
         }
         clipboard::CopyReport::Osc52 {
             sequence,
@@ -256,11 +256,8 @@ async fn copy_secret(
                 let clear = Zeroizing::new(clipboard::osc52_clear(multiplexer).to_string());
                 let _ = tx.send(LoopMsg::WriteTerminal(clear));
             });
-            "the terminal's clipboard (OSC 52)".to_string()
+            "terminal's clipboard (OSC 52)".to_string()
         }
     };
-    Ok(format!(
-        "Copied to {place}; cleared in {} s",
-        clipboard::CLEAR_AFTER.as_secs()
-    ))
+    Ok(place)
 }

@@ -12,26 +12,29 @@ use crate::qr::QrCells;
 use crate::ui::widgets::KeyHint;
 use crate::ui::{qr, theme};
 
+/// Rows the stacked layout spends around the QR code: the instructions, a blank line above and below the
+/// code, and the status line.
+const STACKED_CHROME_ROWS: u16 = 4;
 /// Groups of four per line of the secret key (eight: 39 columns).
 const GROUPS_PER_LINE: usize = 8;
+/// Columns between the QR code and the words beside it, and the least room those words need.
+const BESIDE_GAP: u16 = 2;
+const BESIDE_MIN_WIDTH: u16 = 24;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
     let Some(enrollment) = &state.enrollment else {
         return;
     };
+    if let Some((cells, code_area, text_area)) = qr_beside_text(area, state, app, enrollment) {
+        return render_qr_beside_text(frame, &cells, code_area, text_area, state);
+    }
     let [intro_area, view_area, status_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(area);
-    let intro = match state.secret.mode {
-        SecretViewMode::QrCode => "Scan the QR code with the authenticator app, then press Enter.",
-        SecretViewMode::SecretKey => {
-            "Type this secret key into the app (time-based), then press Enter."
-        }
-    };
-    frame.render_widget(Line::raw(intro), intro_area);
+    frame.render_widget(Line::raw(intro_text(state.secret.mode)), intro_area);
     let view = view_area.inner(ratatui::layout::Margin::new(0, 1));
     if app.session.redact {
         render_hidden(frame, view, state.secret.mode);
@@ -42,6 +45,74 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
         }
     }
     frame.render_widget(status_line(state), status_area);
+    place_save_cursor(frame, status_area, state);
+}
+
+fn intro_text(mode: SecretViewMode) -> &'static str {
+    match mode {
+        SecretViewMode::QrCode => "Scan the QR code with the authenticator app, then press Enter.",
+        SecretViewMode::SecretKey => {
+            "Type this secret key into the app (time-based), then press Enter."
+        }
+    }
+}
+
+/// When the QR code does not fit under its line of instructions but does fit beside them (a window of
+/// about 100x32), the code takes the panel's full height on the left and the words go on its right.
+fn qr_beside_text(
+    area: Rect,
+    state: &WizardState,
+    app: &App,
+    enrollment: &Enrollment,
+) -> Option<(QrCells, Rect, Rect)> {
+    if app.session.redact || state.secret.mode != SecretViewMode::QrCode {
+        return None;
+    }
+    let cells = crate::qr::render(&enrollment.otpauth_uri()?).ok()?;
+    let fits_below = cells.width <= area.width && cells.height + STACKED_CHROME_ROWS <= area.height;
+    let fits_beside =
+        cells.height <= area.height && cells.width + BESIDE_GAP + BESIDE_MIN_WIDTH <= area.width;
+    if fits_below || !fits_beside {
+        return None;
+    }
+    let [code_area, _, text_area] = Layout::horizontal([
+        Constraint::Length(cells.width),
+        Constraint::Length(BESIDE_GAP),
+        Constraint::Min(BESIDE_MIN_WIDTH),
+    ])
+    .areas(area);
+    Some((cells, code_area, text_area))
+}
+
+fn render_qr_beside_text(
+    frame: &mut Frame,
+    cells: &QrCells,
+    code_area: Rect,
+    text_area: Rect,
+    state: &WizardState,
+) {
+    frame.render_widget(
+        Paragraph::new(qr::lines(cells, state.secret.polarity)),
+        Rect {
+            height: cells.height,
+            ..code_area
+        },
+    );
+    let [intro_area, status_area] =
+        Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(text_area);
+    frame.render_widget(
+        Paragraph::new(intro_text(state.secret.mode)).wrap(Wrap { trim: true }),
+        intro_area,
+    );
+    frame.render_widget(
+        Paragraph::new(status_line(state)).wrap(Wrap { trim: true }),
+        status_area,
+    );
+    place_save_cursor(frame, status_area, state);
+}
+
+/// While a save path is typed, the cursor stands in it on the status line.
+fn place_save_cursor(frame: &mut Frame, status_area: Rect, state: &WizardState) {
     if let Some(input) = &state.secret.save_path {
         let x = status_area.x
             + save_label(state.secret.mode).chars().count() as u16
@@ -158,7 +229,11 @@ fn status_line(state: &WizardState) -> Line<'static> {
     let mut spans = Vec::new();
     if let Some(place) = &state.secret.copied_to {
         spans.push(Span::styled(format!("Copied to the {place} "), theme::ok()));
-        spans.push(Span::styled("(cleared after 30 s)", theme::dim()));
+        let after = crate::clipboard::CLEAR_AFTER.as_secs();
+        spans.push(Span::styled(
+            format!("(cleared after {after} s)"),
+            theme::dim(),
+        ));
     }
     if let Some(path) = &state.secret.saved_to {
         if !spans.is_empty() {

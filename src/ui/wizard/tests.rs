@@ -418,3 +418,17 @@ async fn rendered_qr_code_decodes_to_the_uri_with_the_seed_on_screen_in_both_pol
     assert_eq!(decoded, vec![expected.to_string()]);
     assert!(decoded[0].contains(&format!("secret={}", seed.as_base32())));
 }
+
+#[tokio::test]
+async fn a_window_too_short_for_code_and_words_stacked_shows_them_side_by_side() {
+    // 100x34 leaves 27 rows in the panel: the code fits beside the instructions, not under them.
+    let mut h = Headless::demo(ADMIN, 100, 34).await;
+    to_secret_step(&mut h, "ben.c").await;
+    press(&mut h, KeyCode::Char('s')).await;
+    let seed = seed_on_screen(&mut h);
+    press(&mut h, KeyCode::Char('s')).await;
+    insta::assert_snapshot!("secret_qr_beside_text_100x34", h.render());
+    let expected = seed.otpauth_uri("ben.carter", "210987654321");
+    let pixels = photograph_qr(&mut h, Shade::Black);
+    assert_eq!(decode(&pixels, false), vec![expected.to_string()]);
+}
