@@ -16,7 +16,7 @@ use crate::iam::{DeviceKind, MAX_DEVICES_PER_USER, device_name_from_serial};
 /// Wide terminals show the tags in the table too.
 const TAGS_MIN_WIDTH: u16 = 100;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &DevicesState, _app: &App) {
+pub fn render(frame: &mut Frame, area: Rect, state: &DevicesState, app: &App) {
     let title = if state.own {
         format!("My MFA devices ({})", state.user_name)
     } else {
@@ -69,7 +69,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &DevicesState, _app: &App) {
     }
     match state.dialog.as_deref() {
         Some(Dialog::Confirm(confirm)) => super::manage::confirm::render(frame, area, confirm),
-        Some(Dialog::Resync(form)) => super::manage::resync::render(frame, area, form),
+        Some(Dialog::Resync(form)) => super::manage::resync::render(frame, area, form, app),
         Some(Dialog::Tags(editor)) => super::manage::tags::render(frame, area, editor),
         None => {}
     }

@@ -54,6 +54,17 @@ impl ResyncForm {
         }
     }
 
+    /// The codes the device shows now and next, when the seed is known: the demo account's stand-in for
+    /// the phone (the renderer shows them in demo mode only).
+    pub fn device_codes(&self, now: UnixSeconds) -> Option<(String, String)> {
+        let seed = self.seed.as_ref()?;
+        let window = otp::window(now);
+        Some((
+            seed.code_for_window(window),
+            seed.code_for_window(window + 1),
+        ))
+    }
+
     /// Whether the pair can be checked here before it is sent.
     pub fn seed_known(&self) -> bool {
         self.seed.is_some()

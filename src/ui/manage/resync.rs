@@ -5,12 +5,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use crate::app::App;
 use crate::app::manage::resync::ResyncForm;
 use crate::iam::device_name_from_serial;
 use crate::otp::CodeField;
 use crate::ui::{theme, widgets};
 
-pub fn render(frame: &mut Frame, area: Rect, form: &ResyncForm) {
+pub fn render(frame: &mut Frame, area: Rect, form: &ResyncForm, app: &App) {
     let rect = widgets::centered(area, 72, 16);
     frame.render_widget(Clear, rect);
     let block = widgets::panel("Resync device").border_style(theme::focused_border());
@@ -63,9 +64,16 @@ pub fn render(frame: &mut Frame, area: Rect, form: &ResyncForm) {
         error_at(CodeField::Second),
         false,
     );
+    let mut status_lines = vec![widgets::countdown_line(
+        crate::otp::seconds_left(app.now),
+        status.width,
+    )];
     if form.submitting {
-        frame.render_widget(Line::styled("Resynchronizing…", theme::dim()), status);
+        status_lines.push(Line::styled("Resynchronizing…", theme::dim()));
+    } else if let Some(line) = demo_codes_line(form, app) {
+        status_lines.push(line);
     }
+    frame.render_widget(Paragraph::new(status_lines), status);
     frame.render_widget(
         widgets::hints_line(&[
             ("Enter", "next/resync"),
@@ -74,4 +82,58 @@ pub fn render(frame: &mut Frame, area: Rect, form: &ResyncForm) {
         ]),
         hints,
     );
+}
+
+/// On the demo account the device's codes are shown, so the flow works (and records) without a phone.
+fn demo_codes_line(form: &ResyncForm, app: &App) -> Option<Line<'static>> {
+    if !app.session.demo {
+        return None;
+    }
+    let (now, next) = form.device_codes(app.now)?;
+    let (now, next) = if app.session.redact {
+        ("••••••".to_string(), "••••••".to_string())
+    } else {
+        (now, next)
+    };
+    Some(Line::from(vec![
+        ratatui::text::Span::styled("Demo authenticator  now ", theme::dim()),
+        ratatui::text::Span::styled(now, theme::title()),
+        ratatui::text::Span::styled("  next ", theme::dim()),
+        ratatui::text::Span::styled(next, theme::title()),
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crossterm::event::KeyCode;
+
+    use crate::clock::ManualClock;
+    use crate::headless::{FIXED_NOW, Headless};
+    use crate::iam::demo::{DemoAccount, DemoIdentity};
+
+    /// Opens the resync form on admin's first device, with the app in demo mode or not.
+    async fn resync_form(demo: bool) -> Headless {
+        let clock = ManualClock::at(FIXED_NOW);
+        let account = DemoAccount::new(DemoIdentity::Admin, Arc::new(clock.clone()));
+        let mut headless = Headless::new(Arc::new(account), clock, demo, 100, 32).await;
+        for code in [KeyCode::Char('u'), KeyCode::Enter, KeyCode::Char('s')] {
+            headless.press_code(code).await;
+        }
+        headless
+    }
+
+    #[tokio::test]
+    async fn the_device_codes_show_in_demo_mode_only() {
+        let mut demo = resync_form(true).await;
+        let screen = demo.screen_text();
+        assert!(screen.contains("Code changes in 30s"), "{screen}");
+        assert!(screen.contains("Demo authenticator  now "), "{screen}");
+
+        let mut real = resync_form(false).await;
+        let screen = real.screen_text();
+        assert!(screen.contains("Code changes in 30s"), "{screen}");
+        assert!(!screen.contains("Demo authenticator"), "{screen}");
+    }
 }
