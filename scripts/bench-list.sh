@@ -7,67 +7,27 @@
 # Environment: RUNS (default 7), DEVICES (default 1000), BENCH_RESULT_FILE (if set, the figures as JSON).
 set -euo pipefail
 
-readonly MOTO_VERSION="5.2.5"
-readonly AWSCLI_VERSION="1.46.2"
-readonly READY_TIMEOUT_SECONDS=30
 runs="${RUNS:-7}"
 devices="${DEVICES:-1000}"
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
-say() { printf '\n==> %s\n' "$*" >&2; }
-die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }
-
-# --- moto and the aws CLI in the repository's virtualenv ----------------------------------------------
-venv="$repo_root/.venv"
-python="$venv/bin/python"
-if [[ ! -x "$python" ]]; then
-    say "Creating a virtualenv in .venv"
-    python3 -m venv "$venv"
-fi
-installed() { "$python" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || true; }
-if [[ "$(installed moto)" != "$MOTO_VERSION" || ! -x "$venv/bin/moto_server" ]]; then
-    say "Installing moto[server]==$MOTO_VERSION into .venv"
-    "$python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
-fi
-if [[ "$(installed awscli)" != "$AWSCLI_VERSION" || ! -x "$venv/bin/aws" ]]; then
-    say "Installing awscli==$AWSCLI_VERSION into .venv"
-    "$python" -m pip install --quiet --disable-pip-version-check "awscli==$AWSCLI_VERSION"
-fi
+# shellcheck source=scripts/lib/moto.sh
+source scripts/lib/moto.sh
+venv_with "moto[server]==$MOTO_VERSION" "awscli==$AWSCLI_VERSION"
 
 say "Building iam-mfa --release"
 cargo build --release --quiet
 iam_mfa="$repo_root/target/release/iam-mfa"
 
-# --- moto on a free loopback port ---------------------------------------------------------------------
-port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-endpoint="http://127.0.0.1:$port"
-moto_log="$(mktemp -t iam-mfa-bench-moto.XXXXXX.log)"
-say "Starting moto $MOTO_VERSION at $endpoint (log: $moto_log)"
-"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$moto_log" 2>&1 &
-moto_pid=$!
-cleanup() {
-    if kill -0 "$moto_pid" 2>/dev/null; then
-        kill "$moto_pid" 2>/dev/null || true
-        wait "$moto_pid" 2>/dev/null || true
-    fi
-    rm -f "$moto_log"
-}
-trap cleanup EXIT
-
-deadline=$((SECONDS + READY_TIMEOUT_SECONDS))
-until "$python" -c "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/', timeout=1)" 2>/dev/null; do
-    kill -0 "$moto_pid" 2>/dev/null || { cat "$moto_log" >&2; die "moto_server exited during start-up"; }
-    ((SECONDS < deadline)) || { cat "$moto_log" >&2; die "moto did not answer within ${READY_TIMEOUT_SECONDS}s"; }
-    sleep 0.2
-done
+trap stop_moto EXIT
+start_moto
+endpoint="$moto_endpoint"
 
 # Both tools see only moto and static test credentials, never a real profile.
+only_loopback_aws
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
-export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_REGION AWS_SESSION_TOKEN \
-    AWS_ENDPOINT_URL AWS_ENDPOINT_URL_IAM AWS_ENDPOINT_URL_STS
 
 # --- 1,000 devices, made with boto3 in one process (a loop of aws CLI calls would take minutes) --------
 say "Creating $devices virtual MFA devices on moto"

@@ -4,73 +4,26 @@
 # Extra arguments go to `cargo test --lib --bins --tests` (benches are left to `cargo bench`), e.g. `scripts/test.sh -- --nocapture`.
 set -euo pipefail
 
-readonly MOTO_VERSION="5.2.5"
-# The aws CLI: tests/cli.rs makes its moto devices with it, a client other than ours.
-readonly AWSCLI_VERSION="1.46.2"
-readonly READY_TIMEOUT_SECONDS=30
-
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
+# shellcheck source=scripts/lib/moto.sh
+source scripts/lib/moto.sh
 
-say() { printf '\n==> %s\n' "$*"; }
-die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }
-
-# --- moto and the aws CLI in a private virtualenv ---------------------------------------------------
-venv="$repo_root/.venv"
-if [[ ! -x "$venv/bin/python" ]]; then
-    say "Creating a virtualenv in .venv"
-    python3 -m venv "$venv"
-fi
-installed() { "$venv/bin/python" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null || true; }
-if [[ "$(installed moto)" != "$MOTO_VERSION" || ! -x "$venv/bin/moto_server" ]]; then
-    say "Installing moto[server]==$MOTO_VERSION into .venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
-fi
-if [[ "$(installed awscli)" != "$AWSCLI_VERSION" || ! -x "$venv/bin/aws" ]]; then
-    say "Installing awscli==$AWSCLI_VERSION into .venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "awscli==$AWSCLI_VERSION"
-fi
-
-# --- start moto on a free loopback port -------------------------------------------------------------
-# Ask the kernel for a free port; the small race until moto binds it is acceptable for a test run.
-port="$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-endpoint="http://127.0.0.1:$port"
-moto_log="$(mktemp -t iam-mfa-moto.XXXXXX.log)"
+# moto, and the aws CLI (tests/cli.rs makes its moto devices with a client other than ours).
+venv_with "moto[server]==$MOTO_VERSION" "awscli==$AWSCLI_VERSION"
 output_log="$(mktemp -t iam-mfa-test.XXXXXX.log)"
-
-say "Starting moto $MOTO_VERSION at $endpoint (log: $moto_log)"
-"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$moto_log" 2>&1 &
-moto_pid=$!
-
 cleanup() {
     local status=$?
-    if kill -0 "$moto_pid" 2>/dev/null; then
-        kill "$moto_pid" 2>/dev/null || true
-        wait "$moto_pid" 2>/dev/null || true
-    fi
     rm -f "$output_log"
     # Keep moto's log only when something failed.
-    if ((status == 0)); then rm -f "$moto_log"; else printf 'moto log: %s\n' "$moto_log" >&2; fi
+    if ((status == 0)); then stop_moto; else stop_moto keep-log; fi
 }
 trap cleanup EXIT
+start_moto
 
-deadline=$((SECONDS + READY_TIMEOUT_SECONDS))
-until "$venv/bin/python" -c "import urllib.request, sys; urllib.request.urlopen('$endpoint/moto-api/', timeout=1)" 2>/dev/null; do
-    kill -0 "$moto_pid" 2>/dev/null || { cat "$moto_log" >&2; die "moto_server exited during start-up"; }
-    ((SECONDS < deadline)) || { cat "$moto_log" >&2; die "moto did not answer within ${READY_TIMEOUT_SECONDS}s"; }
-    sleep 0.2
-done
-
-# --- the test environment: moto only, never real AWS ------------------------------------------------
-export IAM_MFA_MOTO_ENDPOINT="$endpoint"
-export AWS_EC2_METADATA_DISABLED=true
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_REGION AWS_DEFAULT_REGION \
-    AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN \
-    AWS_ENDPOINT_URL AWS_ENDPOINT_URL_IAM AWS_ENDPOINT_URL_STS \
-    AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI \
-    AWS_CONTAINER_CREDENTIALS_FULL_URI
-# Shared config files must not leak a real profile into tests.
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+# The test environment: moto only, never real AWS.
+only_loopback_aws
+export IAM_MFA_MOTO_ENDPOINT="$moto_endpoint"
 
 say "cargo test --lib --bins --tests --no-fail-fast $*"
 # --no-fail-fast: every target runs, so one run shows every failure. tee keeps the output live; the copy
