@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs the moto IAM stand-in into .venv, starts it on a free
 # loopback port, runs the whole cargo test suite against it, and fails if the moto tests did not run.
-# Extra arguments go to `cargo test --lib --bins --tests` (benches are left to `cargo bench`), e.g. `scripts/test.sh -- --nocapture`.
+# With no arguments it runs `cargo test --lib --bins --tests` (benches are left to `cargo bench`). With
+# arguments, moto is started the same way and they go to `cargo test` instead, to run a part:
+# `scripts/test.sh --test e2e_flows`, `scripts/test.sh --lib wizard`.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,11 +27,17 @@ start_moto
 only_loopback_aws
 export IAM_MFA_MOTO_ENDPOINT="$moto_endpoint"
 
-say "cargo test --lib --bins --tests --no-fail-fast $*"
+if (($# > 0)); then
+    say "cargo test $*"
+    cargo test "$@"
+    exit
+fi
+
+say "cargo test --lib --bins --tests --no-fail-fast"
 # --no-fail-fast: every target runs, so one run shows every failure. tee keeps the output live; the copy
 # is checked below (pipefail gives cargo's status, not tee's).
 cargo_status=0
-cargo test --lib --bins --tests --no-fail-fast "$@" 2>&1 | tee "$output_log" || cargo_status=$?
+cargo test --lib --bins --tests --no-fail-fast 2>&1 | tee "$output_log" || cargo_status=$?
 
 # libtest prints "Running tests/aws_moto.rs (...)" and then "test result: ok. N passed; ..." for it.
 moto_passed="$(awk '
@@ -37,7 +45,7 @@ moto_passed="$(awk '
     in_moto && /^test result:/ { for (i = 1; i <= NF; i++) if ($i ~ /^passed;?$/) { print $(i - 1); exit } }
 ' "$output_log")"
 if [[ -z "$moto_passed" || "$moto_passed" -eq 0 ]]; then
-    die "the moto tests (tests/aws_moto.rs) did not run: 0 passed (check the filter arguments)"
+    die "the moto tests (tests/aws_moto.rs) did not run: 0 passed"
 fi
 say "moto tests passed: $moto_passed"
 
