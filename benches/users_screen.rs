@@ -17,11 +17,9 @@
 //! `USERS_SCREEN_USERS` (default 1000; the demo account's size), `BENCH_RESULT_FILE` (the figures as JSON).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
@@ -38,11 +36,8 @@ use iam_mfa::clock::ManualClock;
 use iam_mfa::headless::{FIXED_NOW, Headless};
 use iam_mfa::iam::aws::AwsIam;
 use iam_mfa::iam::demo::{DemoAccount, DemoIdentity};
-use iam_mfa::iam::{
-    AssignmentFilter, CallerIdentity, CreatedVirtualDevice, Iam, IamResult, MfaDevice, MfaSession,
-    NewVirtualDevice, Tag, User, VirtualMfaDevice,
-};
-use iam_mfa::otp::Seed;
+use iam_mfa::iam::recording::RecordingIam;
+use iam_mfa::iam::{AssignmentFilter, Iam};
 use iam_mfa::runtime::executor;
 use tokio::sync::mpsc;
 
@@ -112,7 +107,10 @@ fn env_count(name: &str, default: usize) -> usize {
 /// An account to open the Users screen on, with its call counters.
 struct Backend {
     name: &'static str,
-    iam: Arc<CountingIam>,
+    /// The account's IAM, its calls counted (by IAM action) and their peak in flight.
+    iam: Arc<RecordingIam>,
+    /// The same IAM past the counter, for the benchmark's own questions.
+    inner: Arc<dyn Iam>,
     /// HTTP requests as sent by the SDK (pages and retries included); none for the demo account.
     http: Option<Arc<RequestCounter>>,
 }
@@ -132,11 +130,7 @@ impl Backend {
                     .expect("within IAM's device rules");
             }
         }
-        Self {
-            name: "demo account",
-            iam: Arc::new(CountingIam::new(Arc::new(account))),
-            http: None,
-        }
+        Self::counted("demo account", Arc::new(account), None)
     }
 
     /// moto at `endpoint`, through the real SDK with static test credentials in us-east-1.
@@ -168,10 +162,15 @@ impl Backend {
                 .interceptor(SharedCounter(http.clone()))
                 .build(),
         );
+        Self::counted("moto", Arc::new(AwsIam::from_clients(iam, sts)), Some(http))
+    }
+
+    fn counted(name: &'static str, inner: Arc<dyn Iam>, http: Option<Arc<RequestCounter>>) -> Self {
         Self {
-            name: "moto",
-            iam: Arc::new(CountingIam::new(Arc::new(AwsIam::from_clients(iam, sts)))),
-            http: Some(http),
+            name,
+            iam: Arc::new(RecordingIam::new(inner.clone())),
+            inner,
+            http,
         }
     }
 }
@@ -191,179 +190,7 @@ fn virtual_devices_of(n: usize, users: usize) -> usize {
     }
 }
 
-// --- counting calls -------------------------------------------------------------------------------------
-
-/// Calls per operation and the most in progress at once.
-#[derive(Debug, Default)]
-struct Tally {
-    calls: Mutex<BTreeMap<&'static str, usize>>,
-    in_flight: AtomicUsize,
-    peak: AtomicUsize,
-}
-
-impl Tally {
-    fn start(&self, operation: &'static str) -> InFlight<'_> {
-        *self
-            .calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(operation)
-            .or_default() += 1;
-        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        self.peak.fetch_max(now, Ordering::SeqCst);
-        InFlight(self)
-    }
-
-    /// The calls and the peak since the last take; starts counting afresh.
-    fn take(&self) -> (BTreeMap<&'static str, usize>, usize) {
-        let calls = std::mem::take(&mut *self.calls.lock().unwrap_or_else(PoisonError::into_inner));
-        let peak = self
-            .peak
-            .swap(self.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
-        (calls, peak)
-    }
-}
-
-/// One call in progress; ends when dropped, also when the call's future is dropped unfinished.
-struct InFlight<'a>(&'a Tally);
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// An [`Iam`] that forwards every call to another and counts it (named as the IAM/STS action).
-struct CountingIam {
-    inner: Arc<dyn Iam>,
-    tally: Tally,
-}
-
-impl CountingIam {
-    fn new(inner: Arc<dyn Iam>) -> Self {
-        Self {
-            inner,
-            tally: Tally::default(),
-        }
-    }
-}
-
-#[async_trait]
-impl Iam for CountingIam {
-    async fn caller_identity(&self) -> IamResult<CallerIdentity> {
-        let _call = self.tally.start("GetCallerIdentity");
-        self.inner.caller_identity().await
-    }
-
-    async fn may_list_users(&self) -> IamResult<bool> {
-        let _call = self.tally.start("ListUsers (probe)");
-        self.inner.may_list_users().await
-    }
-
-    async fn list_users(&self) -> IamResult<Vec<User>> {
-        let _call = self.tally.start("ListUsers");
-        self.inner.list_users().await
-    }
-
-    async fn get_user(&self, user_name: Option<&str>) -> IamResult<User> {
-        let _call = self.tally.start("GetUser");
-        self.inner.get_user(user_name).await
-    }
-
-    async fn list_mfa_devices(&self, user_name: &str) -> IamResult<Vec<MfaDevice>> {
-        let _call = self.tally.start("ListMFADevices");
-        self.inner.list_mfa_devices(user_name).await
-    }
-
-    async fn list_virtual_mfa_devices(
-        &self,
-        filter: AssignmentFilter,
-    ) -> IamResult<Vec<VirtualMfaDevice>> {
-        let _call = self.tally.start("ListVirtualMFADevices");
-        self.inner.list_virtual_mfa_devices(filter).await
-    }
-
-    async fn create_virtual_mfa_device(
-        &self,
-        request: &NewVirtualDevice,
-    ) -> IamResult<CreatedVirtualDevice> {
-        let _call = self.tally.start("CreateVirtualMFADevice");
-        self.inner.create_virtual_mfa_device(request).await
-    }
-
-    async fn enable_mfa_device(
-        &self,
-        user_name: &str,
-        serial: &str,
-        code1: &str,
-        code2: &str,
-    ) -> IamResult<()> {
-        let _call = self.tally.start("EnableMFADevice");
-        self.inner
-            .enable_mfa_device(user_name, serial, code1, code2)
-            .await
-    }
-
-    async fn deactivate_mfa_device(&self, user_name: &str, serial: &str) -> IamResult<()> {
-        let _call = self.tally.start("DeactivateMFADevice");
-        self.inner.deactivate_mfa_device(user_name, serial).await
-    }
-
-    async fn resync_mfa_device(
-        &self,
-        user_name: &str,
-        serial: &str,
-        code1: &str,
-        code2: &str,
-    ) -> IamResult<()> {
-        let _call = self.tally.start("ResyncMFADevice");
-        self.inner
-            .resync_mfa_device(user_name, serial, code1, code2)
-            .await
-    }
-
-    async fn delete_virtual_mfa_device(&self, serial: &str) -> IamResult<()> {
-        let _call = self.tally.start("DeleteVirtualMFADevice");
-        self.inner.delete_virtual_mfa_device(serial).await
-    }
-
-    async fn tag_mfa_device(&self, serial: &str, tags: &[Tag]) -> IamResult<()> {
-        let _call = self.tally.start("TagMFADevice");
-        self.inner.tag_mfa_device(serial, tags).await
-    }
-
-    async fn untag_mfa_device(&self, serial: &str, keys: &[String]) -> IamResult<()> {
-        let _call = self.tally.start("UntagMFADevice");
-        self.inner.untag_mfa_device(serial, keys).await
-    }
-
-    async fn list_mfa_device_tags(&self, serial: &str) -> IamResult<Vec<Tag>> {
-        let _call = self.tally.start("ListMFADeviceTags");
-        self.inner.list_mfa_device_tags(serial).await
-    }
-
-    async fn start_mfa_session(
-        &self,
-        serial: &str,
-        code: &str,
-        duration: Option<Duration>,
-    ) -> IamResult<MfaSession> {
-        let _call = self.tally.start("GetSessionToken");
-        self.inner.start_mfa_session(serial, code, duration).await
-    }
-
-    fn mfa_session(&self) -> Option<MfaSession> {
-        self.inner.mfa_session()
-    }
-
-    fn known_seed(&self, serial: &str) -> Option<Seed> {
-        self.inner.known_seed(serial)
-    }
-
-    fn describe(&self) -> String {
-        self.inner.describe()
-    }
-}
+// --- counting HTTP requests -----------------------------------------------------------------------------
 
 /// Counts the HTTP requests the SDK sends, per operation: a list of several pages or a retried call
 /// shows here as more than one.
@@ -528,7 +355,7 @@ struct RunFigures {
 async fn open_users(backend: &Backend) -> RunFigures {
     let mut driver = Driver::start(backend.iam.clone()).await;
     // Only the Users screen's own calls count, not the app's start-up.
-    backend.iam.tally.take();
+    backend.iam.reset();
     if let Some(http) = &backend.http {
         http.take();
     }
@@ -575,7 +402,12 @@ async fn open_users(backend: &Backend) -> RunFigures {
         !screen.contains(PROGRESS_TEXT),
         "the screen still shows progress:\n{screen}"
     );
-    let (calls, peak_in_flight) = backend.iam.tally.take();
+    let (calls, peak_in_flight) = backend.iam.take();
+    // "iam:ListMFADevices" -> "ListMFADevices": the figures name operations as the API reference does.
+    let calls = calls
+        .into_iter()
+        .map(|(action, n)| (action.split_once(':').map_or(action, |(_, name)| name), n))
+        .collect();
     RunFigures {
         list_shown: list_shown.expect("the list showed"),
         all_filled,
@@ -593,7 +425,7 @@ async fn open_users(backend: &Backend) -> RunFigures {
 
 /// One warm-up and `runs` timed openings; prints and returns the figures.
 async fn measure(backend: &Backend, runs: usize) -> serde_json::Value {
-    let expected_devices = assigned_virtual_devices(backend.iam.inner.as_ref()).await;
+    let expected_devices = assigned_virtual_devices(backend.inner.as_ref()).await;
     let warm_up = open_users(backend).await;
     let mut samples = Vec::with_capacity(runs);
     for _ in 0..runs {

@@ -5,6 +5,7 @@
 pub mod aws;
 pub mod demo;
 mod error;
+pub mod recording;
 mod types;
 pub mod validate;
 

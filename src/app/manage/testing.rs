@@ -1,11 +1,8 @@
-//! Test helpers for the device-management screens: an `Iam` wrapper that counts calls and fails chosen
-//! ones, and ways into each screen through the keys a person would press.
+//! Test helpers for the device-management screens: the app on a recorded demo account, and ways into
+//! each screen through the keys a person would press.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::Arc;
 
-use async_trait::async_trait;
 use crossterm::event::KeyCode;
 
 use crate::app::devices::DevicesState;
@@ -14,195 +11,16 @@ use crate::app::virtual_devices::VirtualDevicesState;
 use crate::app::{Event, Outcome, Screen};
 use crate::clock::ManualClock;
 use crate::headless::{FIXED_NOW, Headless};
+use crate::iam::NewVirtualDevice;
 use crate::iam::demo::{DemoAccount, DemoIdentity};
-use crate::iam::{
-    AssignmentFilter, CallerIdentity, CreatedVirtualDevice, Iam, IamError, IamResult, MfaDevice,
-    MfaSession, NewVirtualDevice, Tag, User, VirtualMfaDevice,
-};
-use crate::otp::Seed;
-
-/// Wraps a backend: counts every call by IAM action name, fails the actions told to, and can hide the
-/// seeds (as AWS does).
-pub struct Recording {
-    inner: Arc<dyn Iam>,
-    calls: Mutex<HashMap<&'static str, usize>>,
-    failures: Mutex<HashMap<&'static str, IamError>>,
-    pub hide_seeds: bool,
-}
-
-impl Recording {
-    pub fn new(inner: Arc<dyn Iam>) -> Self {
-        Self {
-            inner,
-            calls: Mutex::default(),
-            failures: Mutex::default(),
-            hide_seeds: false,
-        }
-    }
-
-    /// Calls to `action` (e.g. "iam:ListMFADevices") since the last reset.
-    pub fn calls(&self, action: &str) -> usize {
-        self.calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(action)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    pub fn total_calls(&self) -> usize {
-        self.calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .values()
-            .sum()
-    }
-
-    pub fn reset(&self) {
-        self.calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
-    }
-
-    pub fn fail(&self, action: &'static str, error: IamError) {
-        self.failures
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(action, error);
-    }
-
-    pub fn clear_failures(&self) {
-        self.failures
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
-    }
-
-    fn record(&self, action: &'static str) -> IamResult<()> {
-        *self
-            .calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(action)
-            .or_default() += 1;
-        match self
-            .failures
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(action)
-        {
-            Some(error) => Err(error.clone()),
-            None => Ok(()),
-        }
-    }
-}
-
-#[async_trait]
-impl Iam for Recording {
-    async fn caller_identity(&self) -> IamResult<CallerIdentity> {
-        self.record("sts:GetCallerIdentity")?;
-        self.inner.caller_identity().await
-    }
-    async fn may_list_users(&self) -> IamResult<bool> {
-        self.inner.may_list_users().await
-    }
-    async fn list_users(&self) -> IamResult<Vec<User>> {
-        self.record("iam:ListUsers")?;
-        self.inner.list_users().await
-    }
-    async fn get_user(&self, user_name: Option<&str>) -> IamResult<User> {
-        self.record("iam:GetUser")?;
-        self.inner.get_user(user_name).await
-    }
-    async fn list_mfa_devices(&self, user_name: &str) -> IamResult<Vec<MfaDevice>> {
-        self.record("iam:ListMFADevices")?;
-        self.inner.list_mfa_devices(user_name).await
-    }
-    async fn list_virtual_mfa_devices(
-        &self,
-        filter: AssignmentFilter,
-    ) -> IamResult<Vec<VirtualMfaDevice>> {
-        self.record("iam:ListVirtualMFADevices")?;
-        self.inner.list_virtual_mfa_devices(filter).await
-    }
-    async fn create_virtual_mfa_device(
-        &self,
-        request: &NewVirtualDevice,
-    ) -> IamResult<CreatedVirtualDevice> {
-        self.record("iam:CreateVirtualMFADevice")?;
-        self.inner.create_virtual_mfa_device(request).await
-    }
-    async fn enable_mfa_device(
-        &self,
-        user_name: &str,
-        serial: &str,
-        code1: &str,
-        code2: &str,
-    ) -> IamResult<()> {
-        self.record("iam:EnableMFADevice")?;
-        self.inner
-            .enable_mfa_device(user_name, serial, code1, code2)
-            .await
-    }
-    async fn deactivate_mfa_device(&self, user_name: &str, serial: &str) -> IamResult<()> {
-        self.record("iam:DeactivateMFADevice")?;
-        self.inner.deactivate_mfa_device(user_name, serial).await
-    }
-    async fn resync_mfa_device(
-        &self,
-        user_name: &str,
-        serial: &str,
-        code1: &str,
-        code2: &str,
-    ) -> IamResult<()> {
-        self.record("iam:ResyncMFADevice")?;
-        self.inner
-            .resync_mfa_device(user_name, serial, code1, code2)
-            .await
-    }
-    async fn delete_virtual_mfa_device(&self, serial: &str) -> IamResult<()> {
-        self.record("iam:DeleteVirtualMFADevice")?;
-        self.inner.delete_virtual_mfa_device(serial).await
-    }
-    async fn tag_mfa_device(&self, serial: &str, tags: &[Tag]) -> IamResult<()> {
-        self.record("iam:TagMFADevice")?;
-        self.inner.tag_mfa_device(serial, tags).await
-    }
-    async fn untag_mfa_device(&self, serial: &str, keys: &[String]) -> IamResult<()> {
-        self.record("iam:UntagMFADevice")?;
-        self.inner.untag_mfa_device(serial, keys).await
-    }
-    async fn list_mfa_device_tags(&self, serial: &str) -> IamResult<Vec<Tag>> {
-        self.record("iam:ListMFADeviceTags")?;
-        self.inner.list_mfa_device_tags(serial).await
-    }
-    async fn start_mfa_session(
-        &self,
-        serial: &str,
-        code: &str,
-        duration: Option<Duration>,
-    ) -> IamResult<MfaSession> {
-        self.record("sts:GetSessionToken")?;
-        self.inner.start_mfa_session(serial, code, duration).await
-    }
-    fn mfa_session(&self) -> Option<MfaSession> {
-        self.inner.mfa_session()
-    }
-    fn known_seed(&self, serial: &str) -> Option<Seed> {
-        if self.hide_seeds {
-            None
-        } else {
-            self.inner.known_seed(serial)
-        }
-    }
-    fn describe(&self) -> String {
-        self.inner.describe()
-    }
-}
+use crate::iam::recording::RecordingIam;
 
 /// The app on the seeded demo account, its calls recorded.
-pub async fn recorded(identity: DemoIdentity, cols: u16, rows: u16) -> (Headless, Arc<Recording>) {
+pub async fn recorded(
+    identity: DemoIdentity,
+    cols: u16,
+    rows: u16,
+) -> (Headless, Arc<RecordingIam>) {
     let clock = ManualClock::at(FIXED_NOW);
     let demo = DemoAccount::new(identity, Arc::new(clock.clone()));
     on_account(demo, clock, cols, rows).await
@@ -214,8 +32,8 @@ pub async fn on_account(
     clock: ManualClock,
     cols: u16,
     rows: u16,
-) -> (Headless, Arc<Recording>) {
-    let recording = Arc::new(Recording::new(Arc::new(demo)));
+) -> (Headless, Arc<RecordingIam>) {
+    let recording = Arc::new(RecordingIam::new(Arc::new(demo)));
     let headless = Headless::new(recording.clone(), clock, true, cols, rows).await;
     recording.reset();
     (headless, recording)

@@ -226,8 +226,8 @@ async fn without_the_seed_iam_refuses_a_wrong_pair_and_the_message_is_at_the_cod
     let clock = crate::clock::ManualClock::at(crate::headless::FIXED_NOW);
     let demo =
         crate::iam::demo::DemoAccount::new(DemoIdentity::Admin, std::sync::Arc::new(clock.clone()));
-    let mut recording = testing::Recording::new(std::sync::Arc::new(demo));
-    recording.hide_seeds = true;
+    let recording = crate::iam::recording::RecordingIam::new(std::sync::Arc::new(demo));
+    recording.hide_seeds(true);
     let recording = std::sync::Arc::new(recording);
     let mut h = Headless::new(recording.clone(), clock, true, 80, 24).await;
     testing::open_devices_of(&mut h, "oliver.brown").await;
