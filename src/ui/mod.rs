@@ -86,77 +86,47 @@ mod tests {
     use crate::headless::Headless;
     use crate::iam::demo::DemoIdentity;
 
+    /// Keys as a script: a character is that key, `⏎` Enter, `⎋` Esc, `↓` Down.
+    fn keys(script: &str) -> Vec<crossterm::event::KeyCode> {
+        use crossterm::event::KeyCode;
+        script
+            .chars()
+            .map(|c| match c {
+                '⏎' => KeyCode::Enter,
+                '⎋' => KeyCode::Esc,
+                '↓' => KeyCode::Down,
+                c => KeyCode::Char(c),
+            })
+            .collect()
+    }
+
     #[tokio::test]
     async fn every_screen_draws_in_tiny_terminals_without_panicking() {
-        use crossterm::event::KeyCode::{self, Char, Enter, Esc};
-        // Paths through the app, each a list of keys from the home screen.
-        let paths: &[&[KeyCode]] = &[
-            &[Char('?')],
-            &[Char('a')],
-            &[Char('a'), Char('s'), Char('a'), Char('m'), Enter],
-            &[
-                Char('a'),
-                Char('s'),
-                Char('a'),
-                Char('m'),
-                Enter,
-                Enter,
-                Enter,
-            ],
-            &[
-                Char('a'),
-                Char('s'),
-                Char('a'),
-                Char('m'),
-                Enter,
-                Enter,
-                Enter,
-                Char('s'),
-            ],
-            &[
-                Char('a'),
-                Char('s'),
-                Char('a'),
-                Char('m'),
-                Enter,
-                Enter,
-                Enter,
-                Enter,
-            ],
-            &[
-                Char('a'),
-                Char('s'),
-                Char('a'),
-                Char('m'),
-                Enter,
-                Enter,
-                KeyCode::Down,
-                Enter,
-            ],
-            &[Char('u')],
-            &[Char('u'), Enter],
-            &[Char('u'), Enter, Char('s')],
-            &[Char('u'), Enter, Char('d')],
-            &[Char('u'), Enter, Char('t')],
-            &[Char('u'), KeyCode::Down, Enter, Char('o')],
-            &[Char('v')],
-            &[Char('v'), Char('f'), Char('f'), Char('u'), Char('d')],
-            &[
-                Char('a'),
-                Char('s'),
-                Char('a'),
-                Char('m'),
-                Enter,
-                Enter,
-                Enter,
-                Esc,
-            ],
+        // The main paths from the home screen: help, each wizard step (for sam.wilson), each list and
+        // each of their dialogs.
+        let paths = [
+            "?",
+            "a",
+            "asam⏎",
+            "asam⏎⏎⏎",
+            "asam⏎⏎⏎s",
+            "asam⏎⏎⏎⏎",
+            "asam⏎⏎↓⏎",
+            "asam⏎⏎⏎⎋",
+            "u",
+            "u⏎",
+            "u⏎s",
+            "u⏎d",
+            "u⏎t",
+            "u↓⏎o",
+            "v",
+            "vffud",
         ];
         for (cols, rows) in [(1, 1), (10, 4), (24, 8), (40, 12), (60, 16)] {
             for path in paths {
                 let mut headless = Headless::demo(DemoIdentity::Admin, cols, rows).await;
-                for key in path.iter() {
-                    headless.press_code(*key).await;
+                for key in keys(path) {
+                    headless.press_code(key).await;
                     headless.render();
                 }
             }
