@@ -484,20 +484,27 @@ fn moto_wizard_enrolls_a_device_that_aws_sdk_sees_assigned() {
 
 // --- 3. leaving after the device was created --------------------------------------------------------------
 
-#[test]
-fn moto_cancel_after_creation_deletes_the_device() {
-    let account = MotoAccount::new();
-    let user = account.create_user("e2e-cancel");
-    let serial = moto_serial(&user);
+/// The app on moto, in the wizard for `user`, just past the creation of an authenticator device that
+/// moto now holds, unassigned. Returns the app and the device's serial.
+fn created_on_moto(account: &MotoAccount, user: &str) -> (PtyApp, String) {
+    let serial = moto_serial(user);
     let mut app = start_on_moto();
-    choose_user(&mut app, &user);
-    create_authenticator_device(&mut app, &user);
+    choose_user(&mut app, user);
+    create_authenticator_device(&mut app, user);
     assert!(
         account
             .virtual_serials(AssignmentStatusType::Unassigned)
             .contains(&serial),
         "the wizard showed a secret but moto has no unassigned {serial}"
     );
+    (app, serial)
+}
+
+#[test]
+fn moto_cancel_after_creation_deletes_the_device() {
+    let account = MotoAccount::new();
+    let user = account.create_user("e2e-cancel");
+    let (mut app, serial) = created_on_moto(&account, &user);
 
     leave_wizard_deleting_the_device(&mut app, &format!(":mfa/{user}"));
     quit_with(app, "q");
@@ -540,16 +547,7 @@ fn demo_cancel_after_creation_leaves_no_unassigned_device() {
 fn moto_sigterm_while_the_device_is_not_enabled_deletes_it() {
     let account = MotoAccount::new();
     let user = account.create_user("e2e-sigterm");
-    let serial = moto_serial(&user);
-    let mut app = start_on_moto();
-    choose_user(&mut app, &user);
-    create_authenticator_device(&mut app, &user);
-    assert!(
-        account
-            .virtual_serials(AssignmentStatusType::Unassigned)
-            .contains(&serial),
-        "the wizard showed a secret but moto has no unassigned {serial}"
-    );
+    let (mut app, serial) = created_on_moto(&account, &user);
 
     let pid = app.process_id().expect("the app's process id");
     let kill = std::process::Command::new("kill")

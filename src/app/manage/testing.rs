@@ -160,3 +160,13 @@ pub const DEMO_ACCOUNT: &str = "210987654321";
 pub fn demo_serial(device_name: &str) -> String {
     format!("arn:aws:iam::{DEMO_ACCOUNT}:mfa/{device_name}")
 }
+
+/// The serials of the unassigned virtual devices, asked of the backend past the app.
+pub async fn unassigned_serials(h: &Headless) -> Vec<String> {
+    let list = h
+        .iam
+        .list_virtual_mfa_devices(crate::iam::AssignmentFilter::Unassigned)
+        .await
+        .expect("the demo account lists its devices");
+    list.into_iter().map(|d| d.serial).collect()
+}

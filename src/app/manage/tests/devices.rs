@@ -9,8 +9,8 @@ use crate::app::manage::testing::{
     recorded, select_device,
 };
 use crate::headless::Headless;
+use crate::iam::IamError;
 use crate::iam::demo::DemoIdentity;
-use crate::iam::{AssignmentFilter, IamError};
 use crate::otp::window;
 
 fn confirm_text(h: &Headless) -> String {
@@ -26,15 +26,6 @@ fn message(h: &Headless) -> String {
         .as_ref()
         .map(|m| m.text.clone())
         .unwrap_or_default()
-}
-
-async fn unassigned(h: &Headless) -> Vec<String> {
-    let list = h
-        .iam
-        .list_virtual_mfa_devices(AssignmentFilter::Unassigned)
-        .await
-        .unwrap();
-    list.into_iter().map(|d| d.serial).collect()
 }
 
 #[tokio::test]
@@ -84,7 +75,7 @@ async fn deactivate_then_delete_a_virtual_device() {
     assert!(device_serials(&h, "ben.carter").await.is_empty());
     let serial = demo_serial("ben.carter-android");
     assert!(
-        unassigned(&h).await.contains(&serial),
+        testing::unassigned_serials(&h).await.contains(&serial),
         "deactivated, not deleted yet"
     );
     let offer = confirm_text(&h);
@@ -94,7 +85,7 @@ async fn deactivate_then_delete_a_virtual_device() {
     );
     assert!(offer.contains("frees its name"), "{offer}");
     press(&mut h, 'y').await;
-    assert!(!unassigned(&h).await.contains(&serial));
+    assert!(!testing::unassigned_serials(&h).await.contains(&serial));
     assert!(
         message(&h).contains("Deleted virtual device ben.carter-android"),
         "{}",
@@ -111,7 +102,7 @@ async fn declining_the_delete_keeps_the_entity_and_says_its_name_stays_taken() {
     press(&mut h, 'y').await;
     press(&mut h, 'n').await;
     assert!(
-        unassigned(&h)
+        testing::unassigned_serials(&h)
             .await
             .contains(&demo_serial("hannah.kim-iphone"))
     );
@@ -382,7 +373,7 @@ async fn rotate_enrolls_first_then_removes_the_old_device() {
         std::slice::from_ref(&new_serial)
     );
     assert!(
-        !unassigned(&h)
+        !testing::unassigned_serials(&h)
             .await
             .contains(&demo_serial("oliver.brown-authy")),
         "the old entity is deleted"
@@ -438,7 +429,7 @@ async fn at_eight_devices_rotation_makes_room_first_in_the_order_confirmed() {
     let serials = device_serials(&h, "alice.nguyen").await;
     assert_eq!(serials.len(), 7);
     assert!(!serials.contains(&old));
-    assert!(!unassigned(&h).await.contains(&old));
+    assert!(!testing::unassigned_serials(&h).await.contains(&old));
     let new_serial = enroll_behind_the_screen(&h, "alice.nguyen", "alice.nguyen-new").await;
     end_wizard(
         &mut h,

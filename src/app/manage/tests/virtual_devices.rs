@@ -25,15 +25,6 @@ async fn open(h: &mut Headless) {
     );
 }
 
-async fn orphans_on_backend(h: &Headless) -> Vec<String> {
-    let list = h
-        .iam
-        .list_virtual_mfa_devices(AssignmentFilter::Unassigned)
-        .await
-        .unwrap();
-    list.into_iter().map(|d| d.serial).collect()
-}
-
 #[tokio::test]
 async fn the_filter_cycles_any_assigned_unassigned() {
     let (mut h, iam) = recorded(DemoIdentity::Admin, 120, 40).await;
@@ -109,7 +100,7 @@ async fn sweep_the_orphans_after_one_confirmation_that_lists_them() {
         "{}",
         h.screen_text()
     );
-    assert!(orphans_on_backend(&h).await.is_empty());
+    assert!(testing::unassigned_serials(&h).await.is_empty());
     press(&mut h, 'x').await;
     assert!(
         virtual_devices(&h).sweep.is_none(),
@@ -166,7 +157,7 @@ async fn cancelling_the_sweep_deletes_nothing() {
     press(&mut h, 'd').await;
     h.press_code(KeyCode::Esc).await;
     assert_eq!(iam.calls("iam:DeleteVirtualMFADevice"), 0);
-    assert_eq!(orphans_on_backend(&h).await.len(), 3);
+    assert_eq!(testing::unassigned_serials(&h).await.len(), 3);
     assert_eq!(
         virtual_devices(&h).message.as_deref(),
         Some("Nothing deleted")
