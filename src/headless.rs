@@ -89,6 +89,11 @@ impl Headless {
         }
     }
 
+    /// Pastes text as a terminal with bracketed paste delivers it: one message, not keystrokes.
+    pub async fn paste(&mut self, text: &str) {
+        self.send(Msg::Paste(text.to_string())).await;
+    }
+
     /// Moves the clock and tells the app.
     pub async fn advance(&mut self, seconds: u64) {
         self.clock.advance(seconds);

@@ -101,7 +101,8 @@ impl MfaSessionState {
                 Nav::Stay
             }
             Event::QuitRequested => Nav::Quit,
-            Event::Response(..) | Event::Resumed(_) => Nav::Stay,
+            // Pasted codes: see issue 9's shared code entry (to come).
+            Event::Response(..) | Event::Resumed(_) | Event::Paste(_) => Nav::Stay,
         }
     }
 

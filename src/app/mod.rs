@@ -37,6 +37,9 @@ pub enum Msg {
     /// The clock moved (the runtime ticks a few times a second; countdowns read `App::now`).
     Tick(UnixSeconds),
     Resize(u16, u16),
+    /// Text pasted into the terminal (bracketed paste): it goes to the focused field as text, never as
+    /// keystrokes, so a newline in it does not submit anything.
+    Paste(String),
     Response(Ticket, Response),
 }
 
@@ -45,6 +48,8 @@ pub enum Msg {
 pub enum Event {
     Key(KeyEvent),
     Tick,
+    /// Pasted text, for the focused field; screens without one ignore it.
+    Paste(String),
     Response(Ticket, Response),
     /// The screen is on top again; `Outcome` says how the screen above it ended.
     Resumed(Outcome),
@@ -305,6 +310,8 @@ impl App {
                 self.deliver_to_top(Event::Tick);
             }
             Msg::Resize(cols, rows) => self.size = (cols, rows),
+            Msg::Paste(text) if !self.help_open => self.deliver_to_top(Event::Paste(text)),
+            Msg::Paste(_) => {}
             Msg::Response(ticket, response) => self.on_response(ticket, response),
         }
         if self.quitting && !self.core.effects.iter().any(|e| matches!(e, Effect::Quit)) {

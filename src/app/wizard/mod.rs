@@ -288,6 +288,8 @@ impl WizardState {
             Event::Key(key) => self.on_key(ctx, key),
             // Countdowns read the clock when drawn.
             Event::Tick => Nav::Stay,
+            // Pasted text: the fields take it with the shared text entry (to come).
+            Event::Paste(_) => Nav::Stay,
             Event::Response(ticket, response) => self.on_response(ctx, ticket, response),
             Event::Resumed(outcome) => self.on_resumed(ctx, outcome),
             Event::QuitRequested => self.on_quit_requested(ctx),
