@@ -108,7 +108,7 @@ MOTO_TIMEOUT_SECONDS = 60.0
 # Longer than the idle time of the SDK's connection pool (90 s), so the client closes idle connections
 # first and never reuses one this side has just closed (that would look like an injected drop).
 IDLE_CONNECTION_SECONDS = 300.0
-# Form fields that carry MFA codes: never written to the log.
+# Form fields that carry MFA codes: their values never reach the log (shown as "***").
 SECRET_FIELDS = {"AuthenticationCode1", "AuthenticationCode2", "TokenCode"}
 HOP_BY_HOP = {
     "connection",
