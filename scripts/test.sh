@@ -17,15 +17,21 @@ output_log="$(mktemp -t iam-mfa-test.XXXXXX.log)"
 cleanup() {
     local status=$?
     rm -f "$output_log"
-    # Keep moto's log only when something failed.
-    if ((status == 0)); then stop_moto; else stop_moto keep-log; fi
+    # Keep moto's and the fault proxy's logs only when something failed.
+    local keep=""
+    ((status == 0)) || keep=keep-log
+    stop_fault_proxy "$keep"
+    stop_moto "$keep"
 }
 trap cleanup EXIT
 start_moto
+# In front of moto, for tests/aws_faults.rs: each test opens its own faulty endpoint (docs/FAULTS.md).
+start_fault_proxy
 
 # The test environment: moto only, never real AWS.
 only_loopback_aws
 export IAM_MFA_MOTO_ENDPOINT="$moto_endpoint"
+export IAM_MFA_FAULT_PROXY="$fault_proxy_control"
 
 if (($# > 0)); then
     say "cargo test $*"

@@ -50,14 +50,51 @@ start_moto() {
 
 # stop_moto [keep-log]: stops the server started by start_moto; removes its log unless asked to keep it.
 stop_moto() {
-    if [[ -n "${moto_pid:-}" ]] && kill -0 "$moto_pid" 2>/dev/null; then
-        kill "$moto_pid" 2>/dev/null || true
-        wait "$moto_pid" 2>/dev/null || true
+    stop_background "${moto_pid:-}" "${moto_log:-}" moto "${1:-}"
+}
+
+# start_fault_proxy: starts scripts/fault_proxy.py from .venv in front of the moto of start_moto, its
+# control API on a free 127.0.0.1 port, and waits until it answers. Sets `fault_proxy_control` (the
+# control API's URL), `fault_proxy_pid` and `fault_proxy_log`; the caller stops it with stop_fault_proxy.
+start_fault_proxy() {
+    fault_proxy_log="$(mktemp -t iam-mfa-fault-proxy.XXXXXX.log)"
+    local ready_file
+    ready_file="$(mktemp -t iam-mfa-fault-proxy.XXXXXX.url)"
+    say "Starting the fault proxy in front of moto (log: $fault_proxy_log)"
+    # The proxy picks its own port and writes its control URL into ready_file once it listens: no race.
+    "$python" "$repo_root/scripts/fault_proxy.py" --moto "$moto_endpoint" --ready-file "$ready_file" \
+        >"$fault_proxy_log" 2>&1 &
+    fault_proxy_pid=$!
+    local deadline=$((SECONDS + MOTO_READY_TIMEOUT_SECONDS))
+    fault_proxy_control=""
+    until [[ -s "$ready_file" ]] && fault_proxy_control="$(<"$ready_file")" &&
+        "$python" -c "import urllib.request; urllib.request.urlopen('$fault_proxy_control/health', timeout=1)" 2>/dev/null; do
+        kill -0 "$fault_proxy_pid" 2>/dev/null || { cat "$fault_proxy_log" >&2; die "the fault proxy exited during start-up"; }
+        ((SECONDS < deadline)) || { cat "$fault_proxy_log" >&2; die "the fault proxy did not answer within ${MOTO_READY_TIMEOUT_SECONDS}s"; }
+        sleep 0.1
+    done
+    rm -f "$ready_file"
+    say "Fault proxy control API at $fault_proxy_control"
+}
+
+# stop_fault_proxy [keep-log]: stops the proxy started by start_fault_proxy; removes its log unless asked
+# to keep it.
+stop_fault_proxy() {
+    stop_background "${fault_proxy_pid:-}" "${fault_proxy_log:-}" "fault proxy" "${1:-}"
+}
+
+# stop_background PID LOG WHAT [keep-log]: stops a server this script started, then removes its log or
+# names it.
+stop_background() {
+    local pid="$1" log="$2" what="$3"
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
     fi
-    if [[ "${1:-}" == keep-log ]]; then
-        printf 'moto log: %s\n' "$moto_log" >&2
+    if [[ "${4:-}" == keep-log ]]; then
+        [[ -z "$log" ]] || printf '%s log: %s\n' "$what" "$log" >&2
     else
-        rm -f "${moto_log:-}"
+        rm -f "$log"
     fi
 }
 
