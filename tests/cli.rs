@@ -314,6 +314,78 @@ fn demo_as_without_demo_says_it_needs_demo() {
     );
 }
 
+/// An empty endpoint URL panicked inside the SDK; a malformed one gave "Unexpected error".
+#[test]
+fn bad_endpoint_urls_fail_in_one_line_naming_where_they_come_from() {
+    let example = "give a URL such as http://127.0.0.1:5000";
+    for (args, variable, message) in [
+        (
+            &["--endpoint-url", "", "list"][..],
+            None,
+            format!("--endpoint-url is empty: {example}, or leave the option out"),
+        ),
+        (
+            &["list"][..],
+            Some("AWS_ENDPOINT_URL"),
+            format!("AWS_ENDPOINT_URL is empty: {example}, or unset it"),
+        ),
+        (
+            &["list"][..],
+            Some("AWS_ENDPOINT_URL_IAM"),
+            format!("AWS_ENDPOINT_URL_IAM is empty: {example}, or unset it"),
+        ),
+        (
+            &["list"][..],
+            Some("AWS_ENDPOINT_URL_STS"),
+            format!("AWS_ENDPOINT_URL_STS is empty: {example}, or unset it"),
+        ),
+        (
+            &["--endpoint-url", "127.0.0.1:5000", "list"][..],
+            None,
+            "--endpoint-url \"127.0.0.1:5000\" is not an http:// or https:// URL (no scheme); \
+             e.g. http://127.0.0.1:5000"
+                .to_string(),
+        ),
+    ] {
+        let (mut command, _home) = iam_mfa(args);
+        command
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing");
+        if let Some(variable) = variable {
+            command.env(variable, "");
+        }
+        let output = command.output().expect("run iam-mfa");
+        assert_eq!(output.status.code(), Some(1), "{args:?} {variable:?}");
+        assert_one_line_failure(&output);
+        assert_eq!(stderr(&output), format!("iam-mfa: {message}\n"));
+    }
+}
+
+/// A typo in --profile used to end in an instance-metadata or "no credentials" error.
+#[test]
+fn a_missing_profile_is_named_with_the_profiles_that_exist() {
+    let (mut command, home) = iam_mfa(&["--profile", "nosuch", "list"]);
+    let aws = home.path().join(".aws");
+    std::fs::create_dir(&aws).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[default]\nregion = eu-west-1\n[profile admin]\nregion = us-east-1\n[sso-session corp]\n",
+    )
+    .unwrap();
+    std::fs::write(aws.join("credentials"), "[ci]\naws_access_key_id = x\n").unwrap();
+    let output = command.output().expect("run iam-mfa");
+    assert_eq!(output.status.code(), Some(1));
+    assert_one_line_failure(&output);
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "iam-mfa: no profile nosuch in {config} or {credentials}; the profiles there: admin, ci, default\n",
+            config = aws.join("config").display(),
+            credentials = aws.join("credentials").display(),
+        )
+    );
+}
+
 #[test]
 fn demo_with_an_endpoint_fails_in_one_line() {
     let output = run(&["--demo", "--endpoint-url", "http://127.0.0.1:1", "list"]);
