@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         }
     };
     let code = match tokio.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(message) => {
             say(&message);
             ExitCode::FAILURE
@@ -90,7 +90,7 @@ fn init_logging(path: Option<&std::path::Path>) -> Result<(), String> {
     Ok(())
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+async fn run(cli: Cli) -> Result<ExitCode, String> {
     let clock = clock::system();
     let iam: Arc<dyn Iam> = if cli.target.demo {
         Arc::new(DemoAccount::new(cli.target.demo_identity(), clock.clone()))
@@ -111,7 +111,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             let rows = listing::fetch(iam.as_ref(), &args)
                 .await
                 .map_err(|error| error.to_string())?;
-            output::write_stdout(&listing::format(&rows, args.output))
+            output::write_stdout(&listing::format(&rows, args.output))?;
+            Ok(ExitCode::SUCCESS)
         }
         None => run_interface(iam, clock, cli.target.demo, cli.redact).await,
     }
@@ -122,7 +123,7 @@ async fn run_interface(
     clock: clock::SharedClock,
     demo: bool,
     redact: bool,
-) -> Result<(), String> {
+) -> Result<ExitCode, String> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err("the interface needs a terminal; for scripts use `iam-mfa list`".into());
@@ -130,7 +131,5 @@ async fn run_interface(
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let session = Session::new(iam.describe(), demo, redact);
     let (app, effects) = App::new(session, clock.now(), size);
-    runtime::run(app, effects, iam, clock)
-        .await
-        .map_err(|error| format!("terminal error: {error}"))
+    Ok(runtime::run(app, effects, iam, clock).await)
 }

@@ -176,6 +176,11 @@ fn the_restored_terminal_check_catches_a_broken_exit() {
         !check(&format!("{enter}; {leave}; stty -icanon -echo")),
         "still in raw mode"
     );
+    let paste_on = r"printf '\033[?2004h'";
+    assert!(
+        !check(&format!("{enter}; {paste_on}; {leave}")),
+        "bracketed paste still on"
+    );
     assert!(check(&format!(
         "{enter}; {leave}; stty -icanon -echo; stty icanon echo"
     )));
