@@ -653,6 +653,7 @@ fn each_signal_cleans_up_restores_the_terminal_and_exits_128_plus_its_number() {
 /// A panic on a task (F12 with IAM_MFA_TEST_PANIC_KEY, debug builds only) ends the process through the
 /// same exit path: the device is deleted, the terminal restored, the panic reported after it, status 101.
 #[test]
+#[cfg(debug_assertions)]
 fn a_panic_cleans_up_restores_the_terminal_and_exits_101() {
     let user = "sam.wilson";
     let mut app = PtyApp::options()

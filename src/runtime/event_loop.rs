@@ -68,7 +68,8 @@ where
     let mut last_second = clock.now();
     let mut redraw = true;
     loop {
-        // A panic on another task or thread restored nothing yet, but must stop the drawing.
+        // After a panic elsewhere (an effect's task, a blocking thread) nothing more is drawn: the exit
+        // path takes over.
         if panic_watch::panicked() {
             return Ending::Panicked;
         }

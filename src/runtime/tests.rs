@@ -148,10 +148,40 @@ async fn a_signal_deletes_the_device_a_wizard_left_half_set_up() {
         [Request::DeleteVirtualMfaDevice { serial }] => serial.clone(),
         other => panic!("the wizard would leave {other:?}"),
     };
+    assert_sigterm_deletes(h, Vec::new(), &serial).await;
+}
+
+/// A signal while CreateVirtualMFADevice is in flight: the exit path waits for its answer, so the new
+/// device is known to the app and deleted, not left as an orphan nobody heard of.
+#[tokio::test]
+async fn a_device_still_being_created_at_a_signal_is_deleted_too() {
+    let mut h = Headless::demo(DemoIdentity::Admin, 120, 40).await;
+    to_name_step(&mut h, "sam.wilson").await;
+    h.press_code(KeyCode::Enter).await;
+    // Choosing the authenticator app sends the creation; its effect is started by the loop.
+    let creation = h.app.update(Msg::Key(crate::app::key(KeyCode::Enter)));
+    assert!(
+        creation.iter().any(|effect| matches!(
+            effect,
+            Effect::Call {
+                request: Request::CreateVirtualMfaDevice(_),
+                ..
+            }
+        )),
+        "{creation:?}"
+    );
+    assert!(h.app.cleanup_requests().is_empty());
+    // On this single-threaded runtime the signal is taken before the creation's task first runs.
+    assert_sigterm_deletes(h, creation, "arn:aws:iam::210987654321:mfa/sam.wilson").await;
+}
+
+/// SIGTERM to `h`'s app, `initial` started first: status 143, one report line saying `serial` was
+/// deleted, and the demo account no longer holds it.
+async fn assert_sigterm_deletes(h: Headless, initial: Vec<Effect>, serial: &str) {
     let clock: SharedClock = Arc::new(h.clock.clone());
     let (ending, report, _) = run_to_exit(
         h.app,
-        Vec::new(),
+        initial,
         h.iam.clone(),
         clock,
         Box::pin(stream::pending()),
@@ -168,49 +198,11 @@ async fn a_signal_deletes_the_device_a_wizard_left_half_set_up() {
             )],
         }
     );
-    assert!(!virtual_serials(h.iam.as_ref()).await.contains(&serial));
-}
-
-/// A signal while CreateVirtualMFADevice is in flight: the exit path waits for its answer, so the new
-/// device is known to the app and deleted, not left as an orphan nobody heard of.
-#[tokio::test]
-async fn a_device_still_being_created_at_a_signal_is_deleted_too() {
-    let mut h = Headless::demo(DemoIdentity::Admin, 120, 40).await;
-    to_name_step(&mut h, "sam.wilson").await;
-    h.press_code(KeyCode::Enter).await;
-    // Choosing the authenticator app sends the creation; its effect is started by the loop below.
-    let creation = h.app.update(Msg::Key(crate::app::key(KeyCode::Enter)));
     assert!(
-        creation.iter().any(|effect| matches!(
-            effect,
-            Effect::Call {
-                request: Request::CreateVirtualMfaDevice(_),
-                ..
-            }
-        )),
-        "{creation:?}"
+        !virtual_serials(h.iam.as_ref())
+            .await
+            .contains(&serial.to_string())
     );
-    assert!(h.app.cleanup_requests().is_empty());
-    let clock: SharedClock = Arc::new(h.clock.clone());
-    // On this single-threaded runtime the signal is taken before the creation's task first runs.
-    let (ending, report, _) = run_to_exit(
-        h.app,
-        creation,
-        h.iam.clone(),
-        clock,
-        Box::pin(stream::pending()),
-        Box::pin(stream::iter([Signal::Terminate])),
-    )
-    .await;
-    assert_eq!(ending, Ending::Signal(Signal::Terminate));
-    let serial = "arn:aws:iam::210987654321:mfa/sam.wilson".to_string();
-    assert_eq!(
-        report.lines,
-        [format!(
-            "iam-mfa: deleted {serial}, which an unfinished set-up created"
-        )]
-    );
-    assert!(!virtual_serials(h.iam.as_ref()).await.contains(&serial));
 }
 
 async fn virtual_serials(iam: &dyn Iam) -> Vec<String> {
