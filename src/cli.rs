@@ -35,9 +35,11 @@ pub struct Target {
     #[arg(long, global = true)]
     pub demo: bool,
 
-    /// Who you are on the demo account.
-    #[arg(long, global = true, value_enum, default_value_t = DemoIdentity::Admin, requires = "demo")]
-    pub demo_as: DemoIdentity,
+    /// Who you are on the demo account [default: admin]; needs --demo.
+    // Checked in `Cli::check` rather than with clap's `requires`, whose message does not say which
+    // option needs --demo.
+    #[arg(long, global = true, value_enum)]
+    pub demo_as: Option<DemoIdentity>,
 
     /// The AWS profile to use (default: AWS_PROFILE, then "default"); SSO profiles work.
     #[arg(long, global = true, conflicts_with = "demo")]
@@ -50,6 +52,23 @@ pub struct Target {
     /// Send IAM and STS calls to this endpoint instead of AWS (for example a local moto server).
     #[arg(long, global = true, value_name = "URL", conflicts_with = "demo")]
     pub endpoint_url: Option<String>,
+}
+
+impl Cli {
+    /// What clap cannot say well: `Err` is a one-line usage message.
+    pub fn check(&self) -> Result<(), String> {
+        if self.target.demo_as.is_some() && !self.target.demo {
+            return Err("--demo-as needs --demo".into());
+        }
+        Ok(())
+    }
+}
+
+impl Target {
+    /// Who the demo account's caller is.
+    pub fn demo_identity(&self) -> DemoIdentity {
+        self.demo_as.unwrap_or(DemoIdentity::Admin)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,6 +133,17 @@ mod tests {
         let error =
             Cli::try_parse_from(["iam-mfa", "list", "--assignment", "sometimes"]).unwrap_err();
         assert!(error.to_string().contains("invalid value 'sometimes'"));
+    }
+
+    #[test]
+    fn demo_as_needs_demo() {
+        let without = Cli::try_parse_from(["iam-mfa", "--demo-as", "root", "list"]).unwrap();
+        assert_eq!(without.check(), Err("--demo-as needs --demo".into()));
+        let with = Cli::try_parse_from(["iam-mfa", "list", "--demo", "--demo-as", "root"]).unwrap();
+        assert_eq!(with.check(), Ok(()));
+        assert_eq!(with.target.demo_identity(), DemoIdentity::Root);
+        let default = Cli::try_parse_from(["iam-mfa", "--demo"]).unwrap();
+        assert_eq!(default.target.demo_identity(), DemoIdentity::Admin);
     }
 
     #[test]

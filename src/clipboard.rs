@@ -25,6 +25,22 @@ pub const CLEAR_AFTER: Duration = Duration::from_secs(30);
 /// The longest any one system clipboard operation may take before we give up on it.
 pub const SYSTEM_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// Where a copy went, as the copy notice names it.
+pub const SYSTEM_PLACE: &str = "system clipboard";
+pub const OSC52_PLACE: &str = "terminal's clipboard (OSC 52)";
+
+/// What the copy notice may promise about the clear, for the place the copy went: the system
+/// clipboard is cleared (after [`CLEAR_AFTER`] or at exit) only if it still holds the copy; the
+/// terminal's cannot be read, so it is emptied whatever it holds by then.
+pub fn clear_promise(place: &str) -> String {
+    let after = CLEAR_AFTER.as_secs();
+    if place == OSC52_PLACE {
+        format!("emptied in {after} s or at exit")
+    } else {
+        format!("cleared in {after} s or at exit if unchanged")
+    }
+}
+
 /// Which clipboard implementation arboard has on this build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Platform {
@@ -439,6 +455,19 @@ mod tests {
             assert_eq!(choose_route(&env(platform, &[SSH])), CopyRoute::Osc52);
             let client = env(platform, &[("SSH_CLIENT", "10.0.0.2 51234 22")]);
             assert_eq!(choose_route(&client), CopyRoute::Osc52);
+        }
+    }
+
+    #[test]
+    fn the_clear_promise_is_true_for_each_route_and_fits_the_footer() {
+        assert_eq!(clear_promise(OSC52_PLACE), "emptied in 30 s or at exit");
+        assert_eq!(
+            clear_promise(SYSTEM_PLACE),
+            "cleared in 30 s or at exit if unchanged"
+        );
+        for place in [OSC52_PLACE, SYSTEM_PLACE] {
+            let footer = format!(" Copied to the {place}; {}", clear_promise(place));
+            assert!(footer.chars().count() <= 80, "{footer}");
         }
     }
 

@@ -1,5 +1,6 @@
 //! `iam-mfa list`: devices as a table or JSON, for scripts and benchmarks. No terminal UI involved.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -73,8 +74,10 @@ fn table(rows: &[DeviceRow]) -> String {
         .iter()
         .map(|row| {
             [
-                row.serial.clone(),
-                row.user.clone().unwrap_or_else(|| "(unassigned)".into()),
+                visible(&row.serial).into_owned(),
+                row.user
+                    .as_deref()
+                    .map_or_else(|| "(unassigned)".into(), |user| visible(user).into_owned()),
                 row.kind.label().to_string(),
                 row.enabled_at.clone().unwrap_or_else(|| "-".into()),
             ]
@@ -101,6 +104,40 @@ fn table(rows: &[DeviceRow]) -> String {
         line([&row[0], &row[1], &row[2], &row[3]]);
     }
     out
+}
+
+/// A cell as a terminal should show it. Names come from IAM (or whatever answers at the endpoint):
+/// a control character could start an escape sequence that rewrites the screen, and a bidirectional or
+/// invisible format character reorders or hides what follows. Each becomes a visible `\u{..}`, and a
+/// backslash is doubled so that such an escape cannot be faked. (JSON output is escaped by serde.)
+fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => shown.push_str("\\\\"),
+            c if needs_escape(c) => {
+                let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => shown.push(c),
+        }
+    }
+    Cow::Owned(shown)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\\'
+                | '\u{061c}' // Arabic letter mark
+                | '\u{200b}'..='\u{200f}' // zero-width space, joiners, LRM, RLM
+                | '\u{2028}'..='\u{202e}' // line and paragraph separators, embeddings, overrides
+                | '\u{2060}'..='\u{2069}' // word joiner, invisible operators, isolates
+                | '\u{feff}' // zero-width no-break space
+        )
 }
 
 #[cfg(test)]
@@ -130,6 +167,24 @@ mod tests {
              arn:aws:iam::1:mfa/alice   alice         virtual  1970-01-01T00:00:00Z\n\
              arn:aws:iam::1:mfa/orphan  (unassigned)  virtual  -\n"
         );
+    }
+
+    #[test]
+    fn table_shows_control_and_bidi_characters_as_escapes() {
+        let rows = vec![DeviceRow::from(VirtualMfaDevice {
+            serial: "arn:aws:iam::1:mfa/\u{1b}[2Jx\u{202e}gpj.exe".into(),
+            user_name: Some("a\\u{41}\tb\u{2066}".into()),
+            enabled_at: None,
+        })];
+        let table = format(&rows, OutputFormat::Table);
+        let line = table.lines().nth(1).unwrap();
+        assert!(
+            line.starts_with("arn:aws:iam::1:mfa/\\u{1b}[2Jx\\u{202e}gpj.exe  a\\\\u{41}\\u{9}b\\u{2066}  virtual"),
+            "{line}"
+        );
+        let raw = |c: char| c != '\n' && c != '\\' && needs_escape(c);
+        assert!(!table.chars().any(raw), "{table:?}");
+        assert_eq!(visible("plain.name-1"), Cow::Borrowed("plain.name-1"));
     }
 
     #[test]

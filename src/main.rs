@@ -12,15 +12,19 @@ use iam_mfa::clock;
 use iam_mfa::iam::Iam;
 use iam_mfa::iam::aws::{AwsIam, AwsSettings};
 use iam_mfa::iam::demo::DemoAccount;
-use iam_mfa::{listing, runtime};
+use iam_mfa::{listing, log_file, output, runtime};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };
+    if let Err(message) = cli.check() {
+        say(&format!("{message} (see iam-mfa --help)"));
+        return ExitCode::from(2);
+    }
     if let Err(message) = init_logging(cli.log_file.as_deref()) {
-        eprintln!("iam-mfa: {message}");
+        say(&message);
         return ExitCode::FAILURE;
     }
     let tokio = match tokio::runtime::Builder::new_current_thread()
@@ -29,17 +33,27 @@ fn main() -> ExitCode {
     {
         Ok(tokio) => tokio,
         Err(error) => {
-            eprintln!("iam-mfa: cannot start the async runtime: {error}");
+            say(&format!("cannot start the async runtime: {error}"));
             return ExitCode::FAILURE;
         }
     };
-    match tokio.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+    let code = match tokio.block_on(run(cli)) {
+        Ok(code) => code,
         Err(message) => {
-            eprintln!("iam-mfa: {message}");
+            say(&message);
             ExitCode::FAILURE
         }
-    }
+    };
+    // Leave at once: a clipboard call stuck on a dead display must not hold the exit.
+    tokio.shutdown_background();
+    code
+}
+
+/// One line on stderr. A failed write is ignored: stderr may be gone (a closed terminal), and
+/// `eprintln!` would panic.
+fn say(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "iam-mfa: {message}");
 }
 
 /// clap's own output for --help and --version; for a usage error its first line only (plus a pointer to
@@ -56,7 +70,7 @@ fn usage_error(error: clap::Error) -> ExitCode {
     let rendered = error.render().to_string();
     let first = rendered.lines().next().unwrap_or("invalid arguments");
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    eprintln!("iam-mfa: {first} (see iam-mfa --help)");
+    say(&format!("{first} (see iam-mfa --help)"));
     ExitCode::from(2)
 }
 
@@ -64,11 +78,7 @@ fn init_logging(path: Option<&std::path::Path>) -> Result<(), String> {
     let Some(path) = path else {
         return Ok(());
     };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|error| format!("cannot open the log file {}: {error}", path.display()))?;
+    let file = log_file::open(path)?;
     tracing_subscriber::fmt()
         .with_writer(std::sync::Mutex::new(file))
         .with_ansi(false)
@@ -80,10 +90,10 @@ fn init_logging(path: Option<&std::path::Path>) -> Result<(), String> {
     Ok(())
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+async fn run(cli: Cli) -> Result<ExitCode, String> {
     let clock = clock::system();
     let iam: Arc<dyn Iam> = if cli.target.demo {
-        Arc::new(DemoAccount::new(cli.target.demo_as, clock.clone()))
+        Arc::new(DemoAccount::new(cli.target.demo_identity(), clock.clone()))
     } else {
         let settings = AwsSettings {
             profile: cli.target.profile.clone(),
@@ -101,8 +111,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             let rows = listing::fetch(iam.as_ref(), &args)
                 .await
                 .map_err(|error| error.to_string())?;
-            print!("{}", listing::format(&rows, args.output));
-            Ok(())
+            output::write_stdout(&listing::format(&rows, args.output))?;
+            Ok(ExitCode::SUCCESS)
         }
         None => run_interface(iam, clock, cli.target.demo, cli.redact).await,
     }
@@ -113,7 +123,7 @@ async fn run_interface(
     clock: clock::SharedClock,
     demo: bool,
     redact: bool,
-) -> Result<(), String> {
+) -> Result<ExitCode, String> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err("the interface needs a terminal; for scripts use `iam-mfa list`".into());
@@ -121,7 +131,5 @@ async fn run_interface(
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let session = Session::new(iam.describe(), demo, redact);
     let (app, effects) = App::new(session, clock.now(), size);
-    runtime::run(app, effects, iam, clock)
-        .await
-        .map_err(|error| format!("terminal error: {error}"))
+    Ok(runtime::run(app, effects, iam, clock).await)
 }

@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Duration;
 
-use iam_mfa::iam::aws::{AwsIam, AwsSettings};
+use iam_mfa::iam::aws::{AwsIam, AwsSettings, ConnectError};
 use iam_mfa::iam::{AssignmentFilter, DeviceKind, Iam, IamError, NewVirtualDevice, Tag};
 use support::moto::{self, ACCOUNT_ID};
 
@@ -309,25 +309,20 @@ async fn a_device_made_with_the_raw_sdk_is_listed_with_the_same_serial_and_user(
 }
 
 #[tokio::test]
-async fn a_missing_profile_is_a_credentials_error() {
-    // Through `connect`, as the binary does; the endpoint is moto, so nothing leaves loopback.
-    let iam = AwsIam::connect(&AwsSettings {
+async fn a_missing_profile_is_refused_before_any_call() {
+    // Through `connect`, as the binary does; the endpoint is moto, so nothing leaves loopback. The
+    // message itself, with the profiles that do exist, is checked in tests/cli.rs.
+    let result = AwsIam::connect(&AwsSettings {
         profile: Some("iam-mfa-test-no-such-profile".into()),
         region: Some("us-east-1".into()),
         endpoint_url: Some(moto::endpoint()),
     })
-    .await
-    .expect("connect");
-    assert_eq!(iam.describe(), format!("AWS endpoint {}", moto::endpoint()));
-    let result = iam.caller_identity().await;
+    .await;
     match result {
-        Err(IamError::Credentials(message)) => {
-            assert!(
-                message.contains("iam-mfa-test-no-such-profile"),
-                "{message}"
-            )
+        Err(ConnectError::NoProfile { name, .. }) => {
+            assert_eq!(name, "iam-mfa-test-no-such-profile")
         }
-        other => panic!("expected a credentials error, got {other:?}"),
+        other => panic!("expected no such profile, got {:?}", other.map(|_| ())),
     }
 }
 

@@ -9,7 +9,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -17,10 +17,17 @@ use support::moto;
 
 const DEMO_ACCOUNT: &str = "210987654321";
 
+const BINARY: &str = env!("CARGO_BIN_EXE_iam-mfa");
+
 /// The binary with a clean environment and an empty HOME (kept alive by the returned guard).
 fn iam_mfa(args: &[&str]) -> (Command, tempfile::TempDir) {
+    in_clean_env(BINARY, args)
+}
+
+/// `program` (the binary, or a shell that runs it) with the clean environment of [`iam_mfa`].
+fn in_clean_env(program: &str, args: &[&str]) -> (Command, tempfile::TempDir) {
     let home = tempfile::tempdir().expect("a temporary HOME");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_iam-mfa"));
+    let mut command = Command::new(program);
     command
         .args(args)
         .env_clear()
@@ -226,6 +233,59 @@ fn demo_list_of_an_unknown_user_fails_in_one_line() {
     assert!(err.contains("nobody-here"), "{err}");
 }
 
+// --- where the output goes -----------------------------------------------------------------------
+
+/// `iam-mfa list | head -1`: the reader is gone before we write (here it exited before we started, so the
+/// first write meets EPIPE whatever the size of the output). That ends the run quietly and successfully.
+#[test]
+fn list_into_a_closed_pipe_ends_quietly() {
+    let mut reader = Command::new("true")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("run true");
+    let write_end = reader.stdin.take().expect("the pipe's write end");
+    reader.wait().expect("true exits");
+    let (mut command, _home) = iam_mfa(&["--demo", "list"]);
+    let output = command
+        .stdout(Stdio::from(write_end))
+        .output()
+        .expect("run iam-mfa");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn list_into_a_full_disk_fails_in_one_line() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full (Linux)");
+    let (mut command, _home) = iam_mfa(&["--demo", "list"]);
+    let output = command
+        .stdout(Stdio::from(full))
+        .output()
+        .expect("run iam-mfa");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "iam-mfa: cannot write the output: No space left on device (os error 28)\n"
+    );
+}
+
+/// `iam-mfa list >&-`: Rust puts /dev/null on a closed stdout before `main`, which must not turn the run
+/// into a silent success. A shell starts the binary with descriptor 1 closed.
+#[test]
+fn list_with_stdout_closed_fails_in_one_line() {
+    let script = r#"exec "$0" "$@" >&-"#;
+    let (mut command, _home) = in_clean_env("/bin/sh", &["-c", script, BINARY, "--demo", "list"]);
+    let output = command.output().expect("run iam-mfa through sh");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "iam-mfa: stdout is closed: nowhere to write the output (redirect it to a file)\n"
+    );
+}
+
 // --- bad input -----------------------------------------------------------------------------------
 
 #[test]
@@ -241,6 +301,89 @@ fn a_bad_assignment_fails_in_one_line() {
     let output = run(&["list", "--demo", "--assignment", "sometimes"]);
     let err = assert_one_line_failure(&output);
     assert!(err.contains("sometimes"), "{err}");
+}
+
+#[test]
+fn demo_as_without_demo_says_it_needs_demo() {
+    let output = run(&["--demo-as", "admin", "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_one_line_failure(&output);
+    assert_eq!(
+        stderr(&output),
+        "iam-mfa: --demo-as needs --demo (see iam-mfa --help)\n"
+    );
+}
+
+/// An empty endpoint URL panicked inside the SDK; a malformed one gave "Unexpected error".
+#[test]
+fn bad_endpoint_urls_fail_in_one_line_naming_where_they_come_from() {
+    let example = "give a URL such as http://127.0.0.1:5000";
+    for (args, variable, message) in [
+        (
+            &["--endpoint-url", "", "list"][..],
+            None,
+            format!("--endpoint-url is empty: {example}, or leave the option out"),
+        ),
+        (
+            &["list"][..],
+            Some("AWS_ENDPOINT_URL"),
+            format!("AWS_ENDPOINT_URL is empty: {example}, or unset it"),
+        ),
+        (
+            &["list"][..],
+            Some("AWS_ENDPOINT_URL_IAM"),
+            format!("AWS_ENDPOINT_URL_IAM is empty: {example}, or unset it"),
+        ),
+        (
+            &["list"][..],
+            Some("AWS_ENDPOINT_URL_STS"),
+            format!("AWS_ENDPOINT_URL_STS is empty: {example}, or unset it"),
+        ),
+        (
+            &["--endpoint-url", "127.0.0.1:5000", "list"][..],
+            None,
+            "--endpoint-url \"127.0.0.1:5000\" is not an http:// or https:// URL (no scheme); \
+             e.g. http://127.0.0.1:5000"
+                .to_string(),
+        ),
+    ] {
+        let (mut command, _home) = iam_mfa(args);
+        command
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing");
+        if let Some(variable) = variable {
+            command.env(variable, "");
+        }
+        let output = command.output().expect("run iam-mfa");
+        assert_eq!(output.status.code(), Some(1), "{args:?} {variable:?}");
+        assert_one_line_failure(&output);
+        assert_eq!(stderr(&output), format!("iam-mfa: {message}\n"));
+    }
+}
+
+/// A typo in --profile used to end in an instance-metadata or "no credentials" error.
+#[test]
+fn a_missing_profile_is_named_with_the_profiles_that_exist() {
+    let (mut command, home) = iam_mfa(&["--profile", "nosuch", "list"]);
+    let aws = home.path().join(".aws");
+    std::fs::create_dir(&aws).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[default]\nregion = eu-west-1\n[profile admin]\nregion = us-east-1\n[sso-session corp]\n",
+    )
+    .unwrap();
+    std::fs::write(aws.join("credentials"), "[ci]\naws_access_key_id = x\n").unwrap();
+    let output = command.output().expect("run iam-mfa");
+    assert_eq!(output.status.code(), Some(1));
+    assert_one_line_failure(&output);
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "iam-mfa: no profile nosuch in {config} or {credentials}; the profiles there: admin, ci, default\n",
+            config = aws.join("config").display(),
+            credentials = aws.join("credentials").display(),
+        )
+    );
 }
 
 #[test]

@@ -83,6 +83,21 @@ fn ctrl_c_quits_from_the_home_screen() {
     quit_cleanly(app, keys::CTRL_C);
 }
 
+/// With bracketed paste on, a paste arrives as one text: a pasted "q" (or newline) is not the key.
+#[test]
+fn pasted_text_is_not_taken_as_keys() {
+    let (mut app, _) = demo_home(&["--demo"], 80, 24);
+    assert!(
+        String::from_utf8_lossy(&app.raw_output()).contains("\x1b[?2004h"),
+        "bracketed paste was not switched on"
+    );
+    app.send(b"\x1b[200~q\r\x1b[201~");
+    app.send_keys(keys::DOWN);
+    // The Down after the paste is handled, so the paste was read too, and it did not quit.
+    app.wait_for_text("› u  Users", WAIT);
+    quit_cleanly(app, "q");
+}
+
 #[test]
 fn arrow_keys_move_the_selection() {
     let (mut app, screen) = demo_home(&["--demo"], 80, 24);
@@ -175,6 +190,11 @@ fn the_restored_terminal_check_catches_a_broken_exit() {
     assert!(
         !check(&format!("{enter}; {leave}; stty -icanon -echo")),
         "still in raw mode"
+    );
+    let paste_on = r"printf '\033[?2004h'";
+    assert!(
+        !check(&format!("{enter}; {paste_on}; {leave}")),
+        "bracketed paste still on"
     );
     assert!(check(&format!(
         "{enter}; {leave}; stty -icanon -echo; stty icanon echo"

@@ -14,6 +14,9 @@ mod pty;
 #[allow(dead_code)]
 mod support;
 
+use std::net::{TcpListener, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_iam::types::AssignmentStatusType;
@@ -79,9 +82,13 @@ fn start_demo(extra: &[&str]) -> PtyApp {
 
 /// The app pointed at moto with static test credentials, at the home screen.
 fn start_on_moto() -> PtyApp {
-    let endpoint = moto::endpoint();
+    start_on_moto_through(&moto::endpoint())
+}
+
+/// As [`start_on_moto`], with calls sent to `endpoint` (a relay in front of moto).
+fn start_on_moto_through(endpoint: &str) -> PtyApp {
     let app = PtyApp::options()
-        .args(&["--endpoint-url", &endpoint])
+        .args(&["--endpoint-url", endpoint])
         .size(COLS, ROWS)
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
@@ -415,6 +422,18 @@ impl MotoAccount {
             .map(|device| device.serial_number().to_string())
             .collect()
     }
+
+    /// Deletes a virtual device with the raw client (tidying up after a test).
+    fn delete_virtual_device(&self, serial: &str) {
+        self.runtime
+            .block_on(
+                self.iam
+                    .delete_virtual_mfa_device()
+                    .serial_number(serial)
+                    .send(),
+            )
+            .unwrap_or_else(|e| panic!("DeleteVirtualMFADevice {serial}: {e:?}"));
+    }
 }
 
 fn moto_serial(name: &str) -> String {
@@ -549,14 +568,9 @@ fn moto_sigterm_while_the_device_is_not_enabled_deletes_it() {
     let user = account.create_user("e2e-sigterm");
     let (mut app, serial) = created_on_moto(&account, &user);
 
-    let pid = app.process_id().expect("the app's process id");
-    let kill = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("run kill");
-    assert!(kill.success(), "kill -TERM {pid}: {kill:?}");
+    signal(&app, "TERM");
     // Cleanup may take the runtime's limit (10 s) when IAM is slow; moto is not.
-    app.wait_exit(WAIT * 2);
+    assert_eq!(app.wait_exit(WAIT * 2).exit_code(), 143);
     app.assert_terminal_restored();
 
     assert!(
@@ -565,6 +579,226 @@ fn moto_sigterm_while_the_device_is_not_enabled_deletes_it() {
             .contains(&serial),
         "{serial} is left behind after SIGTERM"
     );
+}
+
+/// Sends `kill -<name>` to the app, as a service manager or a closed SSH session would.
+fn signal(app: &PtyApp, name: &str) {
+    let pid = app.process_id().expect("the app's process id");
+    let kill = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(kill.success(), "kill -{name} {pid}: {kill:?}");
+}
+
+// --- 3b. every exit cleans up ---------------------------------------------------------------------------
+
+/// The OSC 52 sequence that empties the terminal's clipboard.
+const OSC52_CLEAR: &str = "\x1b]52;c;\x07";
+const LEAVE_ALTERNATE_SCREEN: &str = "\x1b[?1049l";
+
+/// The demo app in the wizard for `user`, past CreateVirtualMFADevice, with the secret key copied to the
+/// terminal's clipboard (OSC 52: the test terminal has no display).
+fn demo_created_and_copied(app: &mut PtyApp, user: &str) {
+    wait_for_home(app);
+    choose_user(app, user);
+    create_authenticator_device(app, user);
+    app.send_keys("c");
+    app.settled_text("Copied to the terminal's clipboard (OSC 52)", WAIT);
+}
+
+/// What the app wrote after leaving the alternate screen for the last time: its report on stderr.
+fn written_after_restore(app: &PtyApp) -> String {
+    let raw = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    let restored = raw
+        .rfind(LEAVE_ALTERNATE_SCREEN)
+        .expect("the app left the alternate screen");
+    raw[restored..].to_string()
+}
+
+/// Each signal, past the creation of a device, with the secret copied: the device is deleted, the
+/// clipboard cleared, the terminal restored, and the status is 128 + the signal's number.
+#[test]
+fn each_signal_cleans_up_restores_the_terminal_and_exits_128_plus_its_number() {
+    let user = "sam.wilson"; // no device in the demo's seed data
+    let deleted = format!(
+        "iam-mfa: deleted arn:aws:iam::210987654321:mfa/{user}, which an unfinished set-up created"
+    );
+    for (name, status) in [("TERM", 143), ("HUP", 129), ("INT", 130), ("QUIT", 131)] {
+        let mut app = PtyApp::options().args(&["--demo"]).size(COLS, ROWS).spawn();
+        demo_created_and_copied(&mut app, user);
+        signal(&app, name);
+        let exited = app.wait_exit(WAIT * 2);
+        assert_eq!(
+            exited.exit_code(),
+            status,
+            "SIG{name}: {exited:?}, screen:\n{}",
+            app.screen_text()
+        );
+        app.assert_terminal_restored();
+        let raw = String::from_utf8_lossy(&app.raw_output()).into_owned();
+        let copied = raw.find("\x1b]52;c;").expect("the OSC 52 copy");
+        assert!(
+            raw[copied..].contains(OSC52_CLEAR),
+            "SIG{name}: the terminal's clipboard was not cleared at exit"
+        );
+        let report = written_after_restore(&app);
+        assert!(
+            report.contains(&deleted),
+            "SIG{name}: no {deleted:?} after the restore:\n{report:?}"
+        );
+    }
+}
+
+/// A panic on a task (F12 with IAM_MFA_TEST_PANIC_KEY, debug builds only) ends the process through the
+/// same exit path: the device is deleted, the terminal restored, the panic reported after it, status 101.
+#[test]
+#[cfg(debug_assertions)]
+fn a_panic_cleans_up_restores_the_terminal_and_exits_101() {
+    let user = "sam.wilson";
+    let mut app = PtyApp::options()
+        .args(&["--demo"])
+        .size(COLS, ROWS)
+        .env("IAM_MFA_TEST_PANIC_KEY", "1")
+        .spawn();
+    demo_created_and_copied(&mut app, user);
+    app.send_keys(keys::F12);
+    assert_eq!(app.wait_exit(WAIT * 2).exit_code(), 101);
+    app.assert_terminal_restored();
+    let report = written_after_restore(&app);
+    for line in [
+        "iam-mfa: internal error (a bug, please report it): F12 pressed with IAM_MFA_TEST_PANIC_KEY set",
+        &format!("iam-mfa: deleted arn:aws:iam::210987654321:mfa/{user}"),
+    ] {
+        assert!(
+            report.contains(line),
+            "no {line:?} after the restore:\n{report:?}"
+        );
+    }
+}
+
+/// IAM unreachable at exit (the relay in front of moto switched off): the cleanup fails, and the report
+/// names the device and the command that deletes it. The status stays 128 + 15.
+#[test]
+fn moto_cleanup_that_cannot_reach_iam_names_the_device_and_the_command() {
+    let account = MotoAccount::new();
+    let user = account.create_user("e2e-unreachable");
+    let serial = moto_serial(&user);
+    let mut relay = Relay::to(&moto::endpoint());
+    let mut app = start_on_moto_through(&relay.endpoint());
+    choose_user(&mut app, &user);
+    create_authenticator_device(&mut app, &user);
+    relay.stop();
+    signal(&app, "TERM");
+    assert_eq!(app.wait_exit(WAIT * 2).exit_code(), 143);
+    app.assert_terminal_restored();
+
+    let report = written_after_restore(&app);
+    let command =
+        format!("delete it with: aws iam delete-virtual-mfa-device --serial-number {serial}");
+    // "is left behind" when the SDK gave up, "may be left behind" if it was still retrying at the limit.
+    let named = [" is left behind (", " may be left behind ("]
+        .iter()
+        .any(|state| report.contains(&format!("iam-mfa: {serial}{state}")));
+    assert!(named && report.contains(&command), "{report:?}");
+    // True to the word: the device is still there. Tidy up.
+    assert!(
+        account
+            .virtual_serials(AssignmentStatusType::Unassigned)
+            .contains(&serial)
+    );
+    account.delete_virtual_device(&serial);
+}
+
+/// A loopback TCP relay in front of moto that can be switched off: its port then refuses connections
+/// and the connections it carried are cut, as when IAM becomes unreachable.
+struct Relay {
+    address: std::net::SocketAddr,
+    stop: Arc<AtomicBool>,
+    connections: Arc<Mutex<Vec<TcpStream>>>,
+    acceptor: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Relay {
+    fn to(endpoint: &str) -> Self {
+        let upstream = endpoint
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_socket_addrs()
+            .expect("moto's address")
+            .next()
+            .expect("moto's address");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
+        let address = listener.local_addr().expect("the relay's address");
+        let stop = Arc::new(AtomicBool::new(false));
+        let connections = Arc::new(Mutex::new(Vec::new()));
+        let acceptor = std::thread::spawn({
+            let (stop, connections) = (stop.clone(), connections.clone());
+            move || {
+                while !stop.load(Ordering::SeqCst) {
+                    match listener.accept() {
+                        Ok((client, _)) => {
+                            let _ = relay_connection(client, upstream, &connections);
+                        }
+                        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
+                            std::thread::sleep(Duration::from_millis(5));
+                        }
+                        Err(_) => break,
+                    }
+                }
+                // The listener is dropped here: the port refuses from now on.
+            }
+        });
+        Self {
+            address,
+            stop,
+            connections,
+            acceptor: Some(acceptor),
+        }
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    fn stop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(acceptor) = self.acceptor.take() {
+            acceptor.join().expect("the relay's acceptor");
+        }
+        for connection in self.connections.lock().unwrap().drain(..) {
+            let _ = connection.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn relay_connection(
+    client: TcpStream,
+    upstream: std::net::SocketAddr,
+    connections: &Mutex<Vec<TcpStream>>,
+) -> std::io::Result<()> {
+    client.set_nonblocking(false)?;
+    let server = TcpStream::connect(upstream)?;
+    connections
+        .lock()
+        .unwrap()
+        .extend([client.try_clone()?, server.try_clone()?]);
+    for (mut from, mut to) in [(client.try_clone()?, server.try_clone()?), (server, client)] {
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut from, &mut to);
+            let _ = to.shutdown(std::net::Shutdown::Write);
+        });
+    }
+    Ok(())
 }
 
 // --- 4. rotate ------------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ pub mod keys {
     pub const HOME: &str = "\x1b[H";
     pub const END: &str = "\x1b[F";
     pub const F1: &str = "\x1bOP";
+    pub const F12: &str = "\x1b[24~";
 }
 
 /// Leaving the alternate screen (what a restored full-screen app writes last).
@@ -331,8 +332,9 @@ impl PtyApp {
         status
     }
 
-    /// After `wait_exit`: the app left the alternate screen and switched raw mode off (the terminal is
-    /// line-buffered and echoes again), as every way out of the app must.
+    /// After `wait_exit`: the app left the alternate screen, switched bracketed paste off, showed the
+    /// cursor and switched raw mode off (the terminal is line-buffered and echoes again), as every way out
+    /// of the app must.
     pub fn assert_terminal_restored(&self) {
         assert!(
             self.status.is_some(),
@@ -347,6 +349,18 @@ impl PtyApp {
             !output.parser.screen().alternate_screen(),
             "the terminal is still on the alternate screen after exit"
         );
+        // Each mode the app switched, last switched back: "ESC[?2004h ... ESC[?2004l" (a program that
+        // never touched a mode passes for it).
+        for (mode, what, restored) in [
+            ("2004", "bracketed paste is still on", false),
+            ("25", "the cursor is still hidden", true),
+        ] {
+            let last = last_mode_switch(&output.raw, mode);
+            assert!(
+                last.is_none_or(|set| set == restored),
+                "{what} after exit (the last ESC[?{mode}h/l the app wrote)"
+            );
+        }
         drop(output);
         let flags = self.local_mode_flags();
         for flag in ["ICANON", "ECHO"] {
@@ -432,6 +446,21 @@ fn read_output(
         .unwrap_or_else(PoisonError::into_inner)
         .closed = true;
     shared.changed.notify_all();
+}
+
+/// Whether the last switch of DEC private mode `mode` in `raw` set it (`ESC[?<mode>h`) or reset it
+/// (`ESC[?<mode>l`); `None` if it was never switched.
+fn last_mode_switch(raw: &[u8], mode: &str) -> Option<bool> {
+    let set = format!("\x1b[?{mode}h");
+    let reset = format!("\x1b[?{mode}l");
+    let last = |needle: &[u8]| {
+        raw.windows(needle.len())
+            .rposition(|window| window == needle)
+    };
+    match (last(set.as_bytes()), last(reset.as_bytes())) {
+        (None, None) => None,
+        (set, reset) => Some(set > reset),
+    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

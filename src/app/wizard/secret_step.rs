@@ -131,9 +131,8 @@ impl WizardState {
     pub(super) fn on_copied(&mut self, ctx: &mut Ctx, result: Result<String, String>) {
         match result {
             Ok(place) => {
-                ctx.notify(format!(
-                    "Secret key copied to the {place}; cleared in 30 s if still unchanged"
-                ));
+                let promise = crate::clipboard::clear_promise(&place);
+                ctx.notify(format!("Copied to the {place}; {promise}"));
                 self.secret.copied_to = Some(place);
             }
             Err(why) => ctx.notify_error(format!("Could not copy the secret key: {why}")),

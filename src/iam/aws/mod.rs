@@ -5,7 +5,10 @@
 mod convert;
 mod errors;
 mod pages;
+mod preflight;
 mod session;
+
+pub use preflight::ConnectError;
 
 use std::sync::{PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
@@ -68,9 +71,22 @@ impl std::fmt::Debug for AwsIam {
 }
 
 impl AwsIam {
-    /// Loads the shared config (env, profiles, SSO) with the overrides applied. Credentials are
-    /// resolved on the first call, so a missing profile shows up there as [`IamError::Credentials`].
-    pub async fn connect(settings: &AwsSettings) -> IamResult<Self> {
+    /// Loads the shared config (env, profiles, SSO) with the overrides applied, after checking what the
+    /// SDK would panic on or misreport (see [`preflight`]). Credentials are resolved on the first call,
+    /// so a profile that exists but holds none shows up there as [`IamError::Credentials`].
+    pub async fn connect(settings: &AwsSettings) -> Result<Self, ConnectError> {
+        if let Some(endpoint_url) = &settings.endpoint_url {
+            preflight::endpoint_flag(endpoint_url)?;
+        }
+        // aws-config reads AWS_PROFILE itself; we read it to check it and to name it in the header.
+        let profile = settings
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok())
+            .filter(|profile| !profile.is_empty());
+        if let Some(profile) = &profile {
+            preflight::profile_exists(profile).await?;
+        }
         let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
@@ -88,12 +104,7 @@ impl AwsIam {
             loader = loader.endpoint_url(endpoint_url);
         }
         let config = loader.load().await;
-        // aws-config reads AWS_PROFILE itself; we only read it to name the profile in the header.
-        let profile = settings
-            .profile
-            .clone()
-            .or_else(|| std::env::var("AWS_PROFILE").ok())
-            .filter(|profile| !profile.is_empty());
+        preflight::configured_endpoints(&config)?;
         Ok(Self::build(&config, profile.as_deref()))
     }
 

@@ -1,0 +1,127 @@
+//! Carries out the effects the app returns, each on a task of its own, and sends the result back to
+//! the loop as a message under the effect's ticket.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use zeroize::Zeroizing;
+
+use super::copy::{self, PendingClear};
+use super::executor;
+use crate::app::{Effect, Msg, Request, Response, Ticket};
+use crate::iam::Iam;
+
+/// Messages into the loop: for the app, or for the terminal itself.
+pub enum LoopMsg {
+    App(Msg),
+    /// Bytes for the terminal, e.g. an OSC 52 clipboard sequence.
+    WriteTerminal(Zeroizing<String>),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+pub struct Effects {
+    iam: Arc<dyn Iam>,
+    tx: mpsc::UnboundedSender<LoopMsg>,
+    clipboard: PendingClear,
+    /// Device creations sent and not yet answered: at exit their answers are awaited, so that a device
+    /// created at the last moment is known to the app and removed with the rest.
+    creating: HashSet<Ticket>,
+}
+
+impl Effects {
+    pub fn new(iam: Arc<dyn Iam>, tx: mpsc::UnboundedSender<LoopMsg>) -> Self {
+        Self {
+            iam,
+            tx,
+            clipboard: PendingClear::default(),
+            creating: HashSet::new(),
+        }
+    }
+
+    pub fn iam(&self) -> &dyn Iam {
+        self.iam.as_ref()
+    }
+
+    pub fn clipboard(&self) -> &PendingClear {
+        &self.clipboard
+    }
+
+    /// Whether a device creation is still unanswered.
+    pub fn creating(&self) -> bool {
+        !self.creating.is_empty()
+    }
+
+    /// Notes that `msg` answers an effect, if it does.
+    pub fn answered(&mut self, msg: &Msg) {
+        if let Msg::Response(ticket, _) = msg {
+            self.creating.remove(ticket);
+        }
+    }
+
+    /// Hands one message to the app and starts the effects it asks for.
+    pub fn apply(&mut self, app: &mut crate::app::App, msg: Msg) -> Flow {
+        self.answered(&msg);
+        let mut flow = Flow::Continue;
+        for effect in app.update(msg) {
+            if matches!(effect, Effect::Quit) {
+                flow = Flow::Quit;
+            } else {
+                self.start(effect);
+            }
+        }
+        flow
+    }
+
+    /// Starts one effect (not [`Effect::Quit`], which is the loop's to act on).
+    pub fn start(&mut self, effect: Effect) {
+        let tx = self.tx.clone();
+        let answer = move |ticket, response| {
+            // The loop may have ended; then nobody is waiting for the answer.
+            let _ = tx.send(LoopMsg::App(Msg::Response(ticket, response)));
+        };
+        match effect {
+            Effect::Call { ticket, request } => {
+                if creates_device(&request) {
+                    self.creating.insert(ticket);
+                }
+                let iam = self.iam.clone();
+                tokio::spawn(async move {
+                    let result = executor::execute(iam.as_ref(), request).await;
+                    answer(ticket, Response::Iam(result));
+                });
+            }
+            Effect::Copy { ticket, text } => {
+                let tx = self.tx.clone();
+                let pending = self.clipboard.clone();
+                tokio::spawn(async move {
+                    let result = copy::copy_secret(text, tx, pending).await;
+                    answer(ticket, Response::Copied(result));
+                });
+            }
+            Effect::Save {
+                ticket,
+                path,
+                contents,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::secret_file::write_owner_only(&path, &contents, false)
+                        .map(|()| path)
+                        .map_err(|error| error.to_string());
+                    answer(ticket, Response::Saved(result));
+                });
+            }
+            Effect::Quit => {}
+        }
+    }
+}
+
+/// The one request whose answer the exit path waits for.
+fn creates_device(request: &Request) -> bool {
+    matches!(request, Request::CreateVirtualMfaDevice(_))
+}
