@@ -83,7 +83,7 @@ fn time_to_home_screen() -> Duration {
 
 fn median(sorted: &[Duration]) -> Duration {
     let middle = sorted.len() / 2;
-    if sorted.len() % 2 == 0 {
+    if sorted.len().is_multiple_of(2) {
         (sorted[middle - 1] + sorted[middle]) / 2
     } else {
         sorted[middle]

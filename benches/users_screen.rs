@@ -181,9 +181,9 @@ impl Backend {
 fn virtual_devices_of(n: usize, users: usize) -> usize {
     if n + 1 == users {
         8
-    } else if n % 250 == 0 {
+    } else if n.is_multiple_of(250) {
         3
-    } else if n % 3 == 0 {
+    } else if n.is_multiple_of(3) {
         1
     } else {
         0
@@ -520,7 +520,7 @@ impl Spread {
     fn of(mut samples: Vec<Duration>) -> Self {
         samples.sort();
         let middle = samples.len() / 2;
-        let median = if samples.len() % 2 == 0 {
+        let median = if samples.len().is_multiple_of(2) {
             (samples[middle - 1] + samples[middle]) / 2
         } else {
             samples[middle]

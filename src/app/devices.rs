@@ -181,10 +181,10 @@ impl DevicesState {
         match event {
             Event::Key(key) => self.on_key(ctx, key),
             Event::Response(ticket, Response::Iam(mut result)) => {
-                if let Some(Dialog::Resync(form)) = self.dialog.as_deref_mut() {
-                    if form.on_response(ticket, &mut result) {
-                        return Nav::Stay;
-                    }
+                if let Some(Dialog::Resync(form)) = self.dialog.as_deref_mut()
+                    && form.on_response(ticket, &mut result)
+                {
+                    return Nav::Stay;
                 }
                 self.on_response(ctx, ticket, result)
             }
@@ -488,10 +488,9 @@ impl DevicesState {
             }));
             if let (Some(Dialog::Tags(editor)), Loadable::Loaded(tags)) =
                 (self.dialog.as_deref_mut(), &tags)
+                && editor.serial == serial
             {
-                if editor.serial == serial {
-                    editor.set_tags(tags.clone());
-                }
+                editor.set_tags(tags.clone());
             }
             self.tags.insert(serial, tags);
             return Nav::Stay;

@@ -384,10 +384,10 @@ impl App {
             self.session.record_others_probe(result);
         }
         // Listing users is not enough to be an admin: see `session`.
-        if self.others_probe_ticket.is_none() {
-            if let Some(request) = self.session.others_probe() {
-                self.others_probe_ticket = Some(self.app_call(request));
-            }
+        if self.others_probe_ticket.is_none()
+            && let Some(request) = self.session.others_probe()
+        {
+            self.others_probe_ticket = Some(self.app_call(request));
         }
         if let Some(problem) = self.session.mode_problem() {
             let text = format!(

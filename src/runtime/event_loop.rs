@@ -73,10 +73,8 @@ where
         if panic_watch::panicked() {
             return Ending::Panicked;
         }
-        if redraw {
-            if let Err(error) = terminal.draw(|frame| crate::ui::render(frame, app)) {
-                return Ending::TerminalFailed(format!("drawing: {error}"));
-            }
+        if redraw && let Err(error) = terminal.draw(|frame| crate::ui::render(frame, app)) {
+            return Ending::TerminalFailed(format!("drawing: {error}"));
         }
         redraw = false;
         let msg = tokio::select! {

@@ -193,10 +193,10 @@ async fn drive(
                 .update(Msg::Response(ticket, crate::app::Response::Iam(result))),
         );
         for effect in &pending {
-            if let Some(user) = list_mfa_user(effect) {
-                if !asked.contains(&user.to_string()) {
-                    asked.push(user.to_string());
-                }
+            if let Some(user) = list_mfa_user(effect)
+                && !asked.contains(&user.to_string())
+            {
+                asked.push(user.to_string());
             }
         }
         if let Some(key) = on_each(answered) {
