@@ -6,8 +6,9 @@
 //! on the terminal's default foreground and background: the code then scans on light and dark themes
 //! alike, and [`Polarity`] can invert it for scanners that prefer light modules on dark.
 //!
-//! The version is the smallest that holds the text: the `qrcode` crate finds it at level **L** with
-//! mixed segments (the Base32 seed goes in alphanumeric mode, 5.5 bits a character instead of 8). A code
+//! The version is the smallest that holds the text at level **L**, split into the segments that take the
+//! fewest bits ([`segments`]: the Base32 seed goes in alphanumeric mode, 5.5 bits a character instead of
+//! 8; the rest mostly in byte mode). A code
 //! on a screen suffers no stains or tears, only the renderer's precision, so L's 7 % recovery is enough,
 //! and it keeps a 64-character AWS seed URI at version 7 (45 modules) where M would need version 8 (49):
 //! two rows fewer, which decides whether the code fits a small terminal. When a stronger level still
@@ -16,8 +17,10 @@
 
 pub mod fit;
 pub mod raster;
+mod segments;
 
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::bits::Bits;
+use qrcode::{Color, EcLevel, QrCode, Version};
 
 pub use fit::{CellSize, ModuleShape};
 
@@ -54,18 +57,23 @@ pub struct QrMatrix {
 }
 
 impl QrMatrix {
-    /// The smallest version that holds `text`, at the strongest error correction that still fits it.
+    /// The smallest version that holds `text` (segments split for the fewest bits), at the strongest
+    /// error correction that still fits that version.
     pub fn encode(text: &str) -> Result<Self, QrError> {
-        let smallest = QrCode::with_error_correction_level(text.as_bytes(), EC_LEVEL)?;
-        let version = smallest.version();
-        let code = STRONGER_LEVELS
-            .iter()
-            .find_map(|&level| QrCode::with_version(text.as_bytes(), version, level).ok())
-            .unwrap_or(smallest);
+        let data = text.as_bytes();
+        let (version, bits) = smallest_version(data)?;
+        let stronger = STRONGER_LEVELS.iter().find_map(|&level| {
+            let bits = bits_at(data, version, level)?;
+            QrCode::with_bits(bits, level).ok()
+        });
+        let code = match stronger {
+            Some(code) => code,
+            None => QrCode::with_bits(bits, EC_LEVEL)?,
+        };
         let width = code.width();
         let ec_level = code.error_correction_level();
         let version = match code.version() {
-            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+            Version::Normal(v) | Version::Micro(v) => v,
         };
         let modules = code
             .into_colors()
@@ -112,6 +120,33 @@ impl QrMatrix {
             })
             .collect()
     }
+}
+
+/// The first version, at [`EC_LEVEL`], whose capacity holds `data` split into its shortest segments.
+fn smallest_version(data: &[u8]) -> Result<(i16, Bits), QrError> {
+    // The shortest split only changes where the count fields widen: versions 10 and 27.
+    for range in [1..=9, 10..=26, 27..=40] {
+        let (_, needed) = segments::shortest(data, *range.start());
+        let fits = |&version: &i16| {
+            Bits::new(Version::Normal(version))
+                .max_len(EC_LEVEL)
+                .is_ok_and(|capacity| needed <= capacity)
+        };
+        if let Some(version) = range.clone().find(fits) {
+            let bits = bits_at(data, version, EC_LEVEL).ok_or(QrError::TooLong)?;
+            return Ok((version, bits));
+        }
+    }
+    Err(QrError::TooLong)
+}
+
+/// `data` in its shortest segments for `version`, terminated for `level`; `None` if it does not fit.
+fn bits_at(data: &[u8], version: i16, level: EcLevel) -> Option<Bits> {
+    let (segments, _) = segments::shortest(data, version);
+    let mut bits = Bits::new(Version::Normal(version));
+    bits.push_segments(data, segments.into_iter()).ok()?;
+    bits.push_terminator(level).ok()?;
+    Some(bits)
 }
 
 /// Hides the modules: they carry the seed.
@@ -470,7 +505,11 @@ mod tests {
             let what = format!("{name_len}-character name, {form:?}");
             assert_eq!(matrix.version(), version, "{what}");
             assert_eq!(matrix.ec_level(), level, "{what}");
-            assert_eq!(matrix.least_cells(half), CellSize::new(cols, rows), "{what}");
+            assert_eq!(
+                matrix.least_cells(half),
+                CellSize::new(cols, rows),
+                "{what}"
+            );
             assert_eq!(
                 matrix.least_cells(full),
                 CellSize::new(2 * cols, cols),
