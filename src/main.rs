@@ -104,7 +104,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             print!("{}", listing::format(&rows, args.output));
             Ok(())
         }
-        None => run_interface(iam, clock, cli.target.demo, cli.redact).await,
+        None => run_interface(iam, clock, cli.target.demo, cli.redact, cli.qr).await,
     }
 }
 
@@ -113,6 +113,7 @@ async fn run_interface(
     clock: clock::SharedClock,
     demo: bool,
     redact: bool,
+    qr: iam_mfa::cli::QrOutput,
 ) -> Result<(), String> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -121,7 +122,7 @@ async fn run_interface(
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let session = Session::new(iam.describe(), demo, redact);
     let (app, effects) = App::new(session, clock.now(), size);
-    runtime::run(app, effects, iam, clock)
+    runtime::run(app, effects, iam, clock, qr)
         .await
         .map_err(|error| format!("terminal error: {error}"))
 }

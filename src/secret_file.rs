@@ -124,9 +124,15 @@ pub enum PngError {
 pub fn qr_png(text: &str, scale: u32) -> Result<Zeroizing<Vec<u8>>, PngError> {
     let scale = scale.clamp(1, MAX_PNG_SCALE);
     let matrix = QrMatrix::encode(text)?;
-    Raster::of(&matrix, PNG_QUIET_ZONE, scale, (0, 0), Polarity::DarkOnLight)
-        .png()
-        .map_err(|e| PngError::Encode(e.to_string()))
+    Raster::of(
+        &matrix,
+        PNG_QUIET_ZONE,
+        scale,
+        (0, 0),
+        Polarity::DarkOnLight,
+    )
+    .png()
+    .map_err(|e| PngError::Encode(e.to_string()))
 }
 
 /// The text export: the secret key grouped in fours as people type it, and the otpauth URI.

@@ -153,8 +153,14 @@ mod tests {
         assert_eq!(ModuleShape::HalfBlock.cells(25), CellSize::new(25, 13));
         assert_eq!(ModuleShape::HalfBlock.cells(24), CellSize::new(24, 12));
         assert_eq!(ModuleShape::FullSize.cells(25), CellSize::new(50, 25));
-        assert_eq!(hello().least_cells(ModuleShape::HalfBlock), CellSize::new(25, 13));
-        assert_eq!(hello().least_cells(ModuleShape::FullSize), CellSize::new(50, 25));
+        assert_eq!(
+            hello().least_cells(ModuleShape::HalfBlock),
+            CellSize::new(25, 13)
+        );
+        assert_eq!(
+            hello().least_cells(ModuleShape::FullSize),
+            CellSize::new(50, 25)
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! each on its own task, sending the result back as a message under the effect's ticket.
 
 pub mod executor;
+pub mod graphics;
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use tokio::sync::mpsc;
 use zeroize::Zeroizing;
 
 use crate::app::{App, Effect, Msg, Response};
+use crate::cli::QrOutput;
 use crate::clipboard;
 use crate::clock::SharedClock;
 use crate::iam::Iam;
@@ -36,9 +38,16 @@ pub async fn run(
     initial: Vec<Effect>,
     iam: Arc<dyn Iam>,
     clock: SharedClock,
+    qr: QrOutput,
 ) -> io::Result<()> {
     let mut terminal = ratatui::try_init()?;
-    let outcome = event_loop(&mut terminal, &mut app, initial, iam, clock).await;
+    // Raw mode is on and nothing reads input yet: the terminal's answers cannot be taken for keys.
+    app.session.graphics = graphics::detect(qr);
+    // A terminal that printed a query instead of answering it gets a clean screen.
+    terminal.clear()?;
+    let mut kitty = graphics::KittyImage::default();
+    let outcome = event_loop(&mut terminal, &mut app, initial, iam, clock, &mut kitty).await;
+    let _ = kitty.delete();
     ratatui::restore();
     outcome
 }
@@ -49,6 +58,7 @@ async fn event_loop(
     initial: Vec<Effect>,
     iam: Arc<dyn Iam>,
     clock: SharedClock,
+    kitty: &mut graphics::KittyImage,
 ) -> io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<LoopMsg>();
     let executor = Executor {
@@ -67,7 +77,8 @@ async fn event_loop(
     let mut redraw = true;
     loop {
         if redraw {
-            terminal.draw(|frame| crate::ui::render(frame, app))?;
+            let frame = terminal.draw(|frame| crate::ui::render(frame, app))?;
+            kitty.after_draw(frame.buffer)?;
         }
         redraw = false;
         let msg = tokio::select! {
