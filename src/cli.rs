@@ -21,8 +21,8 @@ pub struct Cli {
     pub redact: bool,
 
     /// How QR codes are drawn: as images where the terminal says it shows them (Kitty, iTerm2, Sixel),
-    /// else in character cells (auto); always in cells (blocks); as images even when the terminal does
-    /// not say so, through tmux as well (image).
+    /// else in character cells (auto); always in cells, and the terminal is not queried (blocks); as
+    /// images even when the terminal does not say so, except inside tmux (image).
     #[arg(long, global = true, value_enum, default_value_t = QrOutput::Auto)]
     pub qr: QrOutput,
 

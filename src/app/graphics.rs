@@ -10,7 +10,7 @@ pub enum ImageProtocol {
     Kitty,
     /// iTerm2's inline images (iTerm2, WezTerm, mintty, VS Code's terminal).
     Iterm2,
-    /// DEC Sixel (xterm -ti vt340, foot, mlterm, Contour, Windows Terminal 1.22+, tmux built with sixel).
+    /// DEC Sixel (xterm -ti vt340, foot, mlterm, Contour, Windows Terminal 1.22+, tmux 3.4+ built with Sixel).
     Sixel,
 }
 
@@ -20,6 +20,4 @@ pub struct Graphics {
     pub protocol: ImageProtocol,
     /// A cell's size in pixels, so that an image covers whole cells exactly.
     pub cell: CellPixels,
-    /// Inside tmux, sent through to the outer terminal (`allow-passthrough on` is the user's to set).
-    pub tmux_passthrough: bool,
 }

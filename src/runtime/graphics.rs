@@ -6,9 +6,10 @@
 //! [`ANSWER_WAIT`] once.
 //!
 //! iTerm2's protocol has no query: the environment names the terminals that speak it. Inside tmux the
-//! queries reach tmux itself, which answers for what it draws (Sixel when built with it), and no image is
-//! sent past it unless `--qr image` asks for passthrough (`set -g allow-passthrough on` is the user's to
-//! make; we never change tmux's settings).
+//! queries reach tmux itself, which answers for what it draws: Sixel when it is built with it (3.4+).
+//! Nothing is sent past tmux to the outer terminal: a passthrough image (`ESC P tmux;`, which needs
+//! `allow-passthrough on`) lands wherever the outer cursor happens to be, over text tmux no longer
+//! redraws (seen with kitty 0.26 and tmux 3.3a), so there half blocks it is.
 
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
@@ -16,8 +17,10 @@ use std::time::{Duration, Instant};
 use crate::app::graphics::{CellPixels, Graphics, ImageProtocol};
 use crate::cli::QrOutput;
 
-/// How long to wait for the answers.
-const ANSWER_WAIT: Duration = Duration::from_millis(400);
+/// How long to wait for the answers at most. Terminals answer within milliseconds once running, but one
+/// that has just opened (`kitty iam-mfa`) may take a second or more before it reads what the app wrote,
+/// and an answer that comes after the wait would reach the event loop as keys.
+const ANSWER_WAIT: Duration = Duration::from_secs(2);
 const QUERIES: &str = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[16t\x1b[c";
 /// A cell size to assume for Kitty and iTerm2 when the terminal does not say: they scale the image to the
 /// cells named, so only the proportions matter.
@@ -33,7 +36,6 @@ pub struct Env {
     pub term_program: String,
     pub lc_terminal: String,
     pub in_tmux: bool,
-    pub kitty_window: bool,
 }
 
 impl Env {
@@ -44,7 +46,6 @@ impl Env {
             term_program: var("TERM_PROGRAM"),
             lc_terminal: var("LC_TERMINAL"),
             in_tmux: std::env::var_os("TMUX").is_some(),
-            kitty_window: std::env::var_os("KITTY_WINDOW_ID").is_some(),
         }
     }
 
@@ -54,14 +55,12 @@ impl Env {
             || self.lc_terminal == "iTerm2"
     }
 
-    /// The terminal outside tmux, guessed from what tmux leaves in the environment.
-    fn outer_protocol(&self) -> Option<ImageProtocol> {
-        if self.lc_terminal == "iTerm2" {
-            Some(ImageProtocol::Iterm2)
-        } else if self.kitty_window {
-            Some(ImageProtocol::Kitty)
+    /// A terminal that speaks images but did not say so, guessed from its environment.
+    fn guessed_protocol(&self) -> ImageProtocol {
+        if self.speaks_iterm2() {
+            ImageProtocol::Iterm2
         } else {
-            None
+            ImageProtocol::Kitty
         }
     }
 }
@@ -124,28 +123,22 @@ pub fn decide(
     } else {
         None
     };
-    let graphics = |protocol, cell, tmux_passthrough| Graphics {
-        protocol,
-        cell,
-        tmux_passthrough,
-    };
     match (native, cell) {
-        (Some(ImageProtocol::Sixel), Some(cell)) => {
-            Some(graphics(ImageProtocol::Sixel, cell, false))
-        }
+        (Some(ImageProtocol::Sixel), Some(cell)) => Some(Graphics {
+            protocol: ImageProtocol::Sixel,
+            cell,
+        }),
         // Sixel draws at the terminal's own pixel size: without it, no image.
         (Some(ImageProtocol::Sixel), None) => None,
-        (Some(protocol), cell) => Some(graphics(protocol, cell.unwrap_or(ASSUMED_CELL), false)),
-        (None, cell) if choice == QrOutput::Image => {
-            // Asked for images: the outer terminal through tmux, or Kitty's protocol as the best guess.
-            let cell = cell.unwrap_or(ASSUMED_CELL);
-            match env.outer_protocol() {
-                Some(outer) if env.in_tmux => Some(graphics(outer, cell, true)),
-                Some(protocol) => Some(graphics(protocol, cell, false)),
-                None if env.in_tmux => None,
-                None => Some(graphics(ImageProtocol::Kitty, cell, false)),
-            }
-        }
+        (Some(protocol), cell) => Some(Graphics {
+            protocol,
+            cell: cell.unwrap_or(ASSUMED_CELL),
+        }),
+        // Asked for images, on a terminal that did not say it shows them (never past tmux).
+        (None, cell) if choice == QrOutput::Image && !env.in_tmux => Some(Graphics {
+            protocol: env.guessed_protocol(),
+            cell: cell.unwrap_or(ASSUMED_CELL),
+        }),
         (None, _) => None,
     }
 }
@@ -279,9 +272,8 @@ mod tests {
         ));
     }
 
-    fn protocol(choice: QrOutput, answers: &[u8], env: &Env) -> Option<(ImageProtocol, bool)> {
-        decide(choice, &Answers::parse(answers), env, None)
-            .map(|g| (g.protocol, g.tmux_passthrough))
+    fn protocol(choice: QrOutput, answers: &[u8], env: &Env) -> Option<ImageProtocol> {
+        decide(choice, &Answers::parse(answers), env, None).map(|g| g.protocol)
     }
 
     #[test]
@@ -289,11 +281,11 @@ mod tests {
         let env = Env::default();
         assert_eq!(
             protocol(QrOutput::Auto, KITTY, &env),
-            Some((ImageProtocol::Kitty, false))
+            Some(ImageProtocol::Kitty)
         );
         assert_eq!(
             protocol(QrOutput::Auto, XTERM_SIXEL, &env),
-            Some((ImageProtocol::Sixel, false))
+            Some(ImageProtocol::Sixel)
         );
         assert_eq!(protocol(QrOutput::Auto, PLAIN, &env), None);
         assert_eq!(protocol(QrOutput::Blocks, KITTY, &env), None);
@@ -303,7 +295,7 @@ mod tests {
         };
         assert_eq!(
             protocol(QrOutput::Auto, PLAIN, &iterm),
-            Some((ImageProtocol::Iterm2, false))
+            Some(ImageProtocol::Iterm2)
         );
     }
 
@@ -322,34 +314,26 @@ mod tests {
     }
 
     #[test]
-    fn inside_tmux_only_tmux_sixel_unless_images_are_asked_for() {
+    fn inside_tmux_only_tmux_sixel() {
         let tmux = Env {
             in_tmux: true,
-            kitty_window: true,
             ..Env::default()
         };
-        // The Kitty answer cannot come from tmux; only its own Sixel counts.
+        // A Kitty answer cannot come from tmux; only its own Sixel counts, and nothing goes past it.
+        assert_eq!(protocol(QrOutput::Auto, KITTY, &tmux), None);
         assert_eq!(protocol(QrOutput::Auto, PLAIN, &tmux), None);
         assert_eq!(
             protocol(QrOutput::Auto, XTERM_SIXEL, &tmux),
-            Some((ImageProtocol::Sixel, false))
+            Some(ImageProtocol::Sixel)
         );
-        assert_eq!(
-            protocol(QrOutput::Image, PLAIN, &tmux),
-            Some((ImageProtocol::Kitty, true))
-        );
-        let plain_tmux = Env {
-            in_tmux: true,
-            ..Env::default()
-        };
-        assert_eq!(protocol(QrOutput::Image, PLAIN, &plain_tmux), None);
+        assert_eq!(protocol(QrOutput::Image, PLAIN, &tmux), None);
     }
 
     #[test]
     fn image_on_an_unknown_terminal_tries_kitty() {
         assert_eq!(
             protocol(QrOutput::Image, PLAIN, &Env::default()),
-            Some((ImageProtocol::Kitty, false))
+            Some(ImageProtocol::Kitty)
         );
     }
 }

@@ -28,15 +28,10 @@ pub fn sequence(
     cells: CellSize,
     graphics: &Graphics,
 ) -> Result<String, png::EncodingError> {
-    let sequence = match graphics.protocol {
+    Ok(match graphics.protocol {
         ImageProtocol::Kitty => kitty::encode(&raster.png()?, cells.cols, cells.rows),
         ImageProtocol::Iterm2 => iterm2::encode(&raster.png()?, cells.cols, cells.rows),
         ImageProtocol::Sixel => sixel::encode(raster),
-    };
-    Ok(if graphics.tmux_passthrough {
-        tmux_passthrough(&sequence)
-    } else {
-        sequence
     })
 }
 
@@ -56,30 +51,6 @@ pub fn place(buf: &mut Buffer, area: Rect, sequence: &str) {
     }
 }
 
-/// Each command wrapped for tmux to pass on to the outer terminal (`ESC P tmux;` with every ESC doubled),
-/// one by one so that none exceeds what tmux passes at once.
-pub fn tmux_passthrough(sequence: &str) -> String {
-    let mut out = String::with_capacity(sequence.len() * 11 / 10);
-    let mut rest = sequence;
-    while !rest.is_empty() {
-        // A command ends with ST (ESC \) or, for OSC, BEL.
-        let end = [
-            rest.find("\x1b\\").map(|i| i + 2),
-            rest.find('\x07').map(|i| i + 1),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(rest.len());
-        let (command, tail) = rest.split_at(end);
-        out.push_str("\x1bPtmux;");
-        out.push_str(&command.replace('\x1b', "\x1b\x1b"));
-        out.push_str("\x1b\\");
-        rest = tail;
-    }
-    out
-}
-
 /// Whether any cell of a drawn frame holds this app's Kitty image: the runtime deletes the image once a
 /// frame no longer does, since Kitty keeps a placement on screen until told otherwise.
 pub fn holds_kitty_image(buf: &Buffer) -> bool {
@@ -91,15 +62,6 @@ pub fn holds_kitty_image(buf: &Buffer) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tmux_gets_each_command_with_escapes_doubled() {
-        let wrapped = tmux_passthrough("\x1b_Ga=d\x1b\\\x1b]1337;File=:AA\x07");
-        assert_eq!(
-            wrapped,
-            "\x1bPtmux;\x1b\x1b_Ga=d\x1b\x1b\\\x1b\\\x1bPtmux;\x1b\x1b]1337;File=:AA\x07\x1b\\"
-        );
-    }
 
     #[test]
     fn the_sequence_takes_the_first_cell_and_the_rest_is_skipped() {

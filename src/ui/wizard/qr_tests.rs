@@ -347,7 +347,6 @@ fn graphics(protocol: ImageProtocol) -> Graphics {
     Graphics {
         protocol,
         cell: CELL,
-        tmux_passthrough: false,
     }
 }
 
