@@ -114,6 +114,14 @@ pub fn fit(text: &str, drawing: Drawing, room: CellSize) -> Result<Placed, Misfi
     }
 }
 
+/// The line shown instead of a code the encoder refused, with the way to the secret key.
+pub fn unencodable_line(error: &QrError, then: &str) -> Line<'static> {
+    Line::styled(
+        format!("No QR code: {error}. {then}"),
+        crate::ui::theme::error(),
+    )
+}
+
 impl Placed {
     /// Draws the code with its top left corner at `(x, y)`.
     pub fn draw(&self, frame: &mut Frame, x: u16, y: u16, polarity: Polarity) {

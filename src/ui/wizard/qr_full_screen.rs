@@ -105,10 +105,10 @@ pub fn render(frame: &mut Frame, state: &WizardState, app: &App, shape: ModuleSh
     match choose(enrollment, drawing(app, shape), terminal) {
         Ok(chosen) => render_code(frame, area, &chosen, enrollment, state),
         Err(Misfit::Needs(needed)) => render_too_small(frame, area, needed, state, app, shape),
-        Err(Misfit::Unencodable(error)) => {
-            let text = format!("No QR code: {error}. Press any key, then s for the secret key.");
-            frame.render_widget(Line::styled(text, theme::error()), area);
-        }
+        Err(Misfit::Unencodable(error)) => frame.render_widget(
+            qr::unencodable_line(&error, "Press any key, then s for the secret key."),
+            area,
+        ),
     }
 }
 

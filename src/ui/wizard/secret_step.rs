@@ -173,10 +173,10 @@ fn render_qr(
             code.draw(frame, x, area.y, state.secret.polarity);
         }
         Err(Misfit::Needs(needed)) => render_too_small(frame, area, needed, state, app),
-        Err(Misfit::Unencodable(error)) => {
-            let text = format!("No QR code: {error}. Press s to show the secret key.");
-            frame.render_widget(Line::styled(text, theme::error()), area);
-        }
+        Err(Misfit::Unencodable(error)) => frame.render_widget(
+            qr::unencodable_line(&error, "Press s to show the secret key."),
+            area,
+        ),
     }
 }
 
