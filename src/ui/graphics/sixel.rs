@@ -1,6 +1,6 @@
 //! DEC Sixel for a two-colour image: colour 0 black, colour 1 white, each band of six pixel rows written
 //! once per colour with run-length encoding. A QR code's long runs of one colour make this small: an
-//! AWS code at 8 pixels a module is about 15 KB.
+//! AWS code at 8 pixels a module is about 13 KB (its PNG, 19 KB).
 
 use std::fmt::Write;
 
