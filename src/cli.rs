@@ -20,6 +20,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub redact: bool,
 
+    /// How QR codes are drawn: as images where the terminal says it shows them (Kitty, iTerm2, Sixel),
+    /// else in character cells (auto); always in cells, and the terminal is not queried (blocks); as
+    /// images even when the terminal does not say so, except inside tmux (image).
+    #[arg(long, global = true, value_enum, default_value_t = QrOutput::Auto)]
+    pub qr: QrOutput,
+
     /// Write a debug log to this file (never contains secrets).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<std::path::PathBuf>,
@@ -93,6 +99,13 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QrOutput {
+    Auto,
+    Blocks,
+    Image,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Table,
     Json,
@@ -126,6 +139,15 @@ mod tests {
         };
         assert_eq!(args.assignment, AssignmentFilter::Unassigned);
         assert_eq!(args.output, OutputFormat::Json);
+    }
+
+    #[test]
+    fn qr_output_defaults_to_auto() {
+        let cli = Cli::try_parse_from(["iam-mfa", "--demo"]).unwrap();
+        assert_eq!(cli.qr, QrOutput::Auto);
+        let cli = Cli::try_parse_from(["iam-mfa", "--demo", "--qr", "blocks"]).unwrap();
+        assert_eq!(cli.qr, QrOutput::Blocks);
+        assert!(Cli::try_parse_from(["iam-mfa", "--qr", "ascii"]).is_err());
     }
 
     #[test]

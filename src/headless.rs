@@ -146,6 +146,16 @@ impl Headless {
         self.terminal.backend()
     }
 
+    /// Renders the app and returns the frame as drawn, with what a backend never sees: which cells are
+    /// skipped (those under an image) and which one carries an image's escape sequence.
+    pub fn render_frame(&mut self) -> ratatui::buffer::Buffer {
+        self.terminal
+            .draw(|frame| crate::ui::render(frame, &self.app))
+            .expect("drawing to a test backend")
+            .buffer
+            .clone()
+    }
+
     /// The screen as plain text, one line per row, trailing spaces trimmed.
     pub fn screen_text(&mut self) -> String {
         let buffer = self.render().buffer().clone();

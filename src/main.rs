@@ -114,7 +114,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             output::write_stdout(&listing::format(&rows, args.output))?;
             Ok(ExitCode::SUCCESS)
         }
-        None => run_interface(iam, clock, cli.target.demo, cli.redact).await,
+        None => run_interface(iam, clock, cli.target.demo, cli.redact, cli.qr).await,
     }
 }
 
@@ -123,6 +123,7 @@ async fn run_interface(
     clock: clock::SharedClock,
     demo: bool,
     redact: bool,
+    qr: iam_mfa::cli::QrOutput,
 ) -> Result<ExitCode, String> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -131,5 +132,5 @@ async fn run_interface(
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let session = Session::new(iam.describe(), demo, redact);
     let (app, effects) = App::new(session, clock.now(), size);
-    Ok(runtime::run(app, effects, iam, clock).await)
+    Ok(runtime::run(app, effects, iam, clock, qr).await)
 }

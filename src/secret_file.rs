@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 use crate::otp::Seed;
-use crate::qr::{QrError, QrMatrix};
+use crate::qr::raster::Raster;
+use crate::qr::{Polarity, QrError, QrMatrix};
 
 /// Permissions of every file we write: read and write for the owner, nothing for anyone else.
 #[cfg(unix)]
@@ -121,32 +122,17 @@ pub enum PngError {
 /// The QR code of `text` as a greyscale PNG, black modules on white, with the standard quiet zone;
 /// `scale` pixels per module (clamped to 1..=[`MAX_PNG_SCALE`]).
 pub fn qr_png(text: &str, scale: u32) -> Result<Zeroizing<Vec<u8>>, PngError> {
-    const BLACK: u8 = 0;
-    const WHITE: u8 = 255;
-    let scale = scale.clamp(1, MAX_PNG_SCALE) as usize;
-    let modules = QrMatrix::encode(text)?.with_quiet_zone(PNG_QUIET_ZONE);
-    let side = modules.len() * scale;
-    let mut pixels = Zeroizing::new(Vec::with_capacity(side * side));
-    for row in &modules {
-        let line = row
-            .iter()
-            .flat_map(|&dark| std::iter::repeat_n(if dark { BLACK } else { WHITE }, scale));
-        let line: Vec<u8> = line.collect();
-        for _ in 0..scale {
-            pixels.extend_from_slice(&line);
-        }
-    }
-
-    let mut out = Zeroizing::new(Vec::new());
-    let side = u32::try_from(side).map_err(|e| PngError::Encode(e.to_string()))?;
-    let mut encoder = png::Encoder::new(&mut *out, side, side);
-    encoder.set_color(png::ColorType::Grayscale);
-    encoder.set_depth(png::BitDepth::Eight);
-    let encode_error = |e: png::EncodingError| PngError::Encode(e.to_string());
-    let mut writer = encoder.write_header().map_err(encode_error)?;
-    writer.write_image_data(&pixels).map_err(encode_error)?;
-    writer.finish().map_err(encode_error)?;
-    Ok(out)
+    let scale = scale.clamp(1, MAX_PNG_SCALE);
+    let matrix = QrMatrix::encode(text)?;
+    Raster::of(
+        &matrix,
+        PNG_QUIET_ZONE,
+        scale,
+        (0, 0),
+        Polarity::DarkOnLight,
+    )
+    .png()
+    .map_err(|e| PngError::Encode(e.to_string()))
 }
 
 /// The text export: the secret key grouped in fours as people type it, and the otpauth URI.

@@ -476,6 +476,87 @@ fn demo_wizard_enrolls_an_authenticator_app_with_independent_codes() {
     quit_with(app, keys::CTRL_C);
 }
 
+/// At 80x24 the panel has no room for the code; `f` shows it alone on the whole terminal, whole, in the
+/// shorter payload AWS documents, and a phone would read it off the dark terminal as it is drawn.
+#[test]
+fn demo_qr_full_screen_at_80x24_holds_a_whole_code_that_decodes() {
+    let user = "priya.raman";
+    let mut app = PtyApp::options().args(&["--demo"]).size(80, 24).spawn();
+    wait_for_home(&app);
+    choose_user(&mut app, user);
+    create_authenticator_device(&mut app, user);
+    let secret = secret_on_screen(&app.screen_text());
+    app.send_keys("s");
+    let panel = app.settled_text("Scan the QR code", WAIT);
+    assert!(panel.contains("Press f to show it alone"), "{panel}");
+    app.send_keys("f");
+    let screen = app.settled_text("Your app will show", WAIT);
+    let expected = format!("otpauth://totp/{user}@210987654321?secret={secret}");
+    let decoded = app.with_screen(|screen| decode_qr(&photograph(screen)));
+    assert_eq!(decoded, vec![expected], "the screen:\n{screen}");
+    assert!(
+        screen.contains(&format!("\"{user}@210987654321\", no issuer")),
+        "{screen}"
+    );
+    app.send_keys("x");
+    app.settled_text("Scan the QR code", WAIT);
+    leave_wizard_deleting_the_device(&mut app, user);
+    quit_with(app, keys::CTRL_C);
+}
+
+/// The screen as grey pixels, a cell one pixel-block wide and two tall: the QR's own black (16) and white
+/// (231) cells half by half as drawn, every other cell a dark theme's background (nearly black), text a
+/// grey stroke. No margin is added: only the code's painted quiet zone sets it apart.
+fn photograph(screen: &vt100::Screen) -> Vec<Vec<u8>> {
+    const UNIT: usize = 3;
+    const BACKGROUND: u8 = 30;
+    let (rows, cols) = screen.size();
+    let mut pixels = vec![vec![BACKGROUND; usize::from(cols) * UNIT]; usize::from(rows) * 2 * UNIT];
+    let luma = |color: vt100::Color| match color {
+        vt100::Color::Idx(16) => Some(0),
+        vt100::Color::Idx(231) => Some(255),
+        _ => None,
+    };
+    for row in 0..rows {
+        for col in 0..cols {
+            let Some(cell) = screen.cell(row, col) else {
+                continue;
+            };
+            let (x, y) = (usize::from(col) * UNIT, usize::from(row) * 2 * UNIT);
+            let halves = match (luma(cell.fgcolor()), luma(cell.bgcolor())) {
+                (Some(fg), Some(bg)) => match cell.contents() {
+                    "▀" => (fg, bg),
+                    "▄" => (bg, fg),
+                    "█" => (fg, fg),
+                    _ => (bg, bg),
+                },
+                _ if cell.contents().trim().is_empty() => continue,
+                _ => {
+                    (UNIT..2 * UNIT).for_each(|dy| pixels[y + dy][x + 1] = 200);
+                    continue;
+                }
+            };
+            for dy in 0..2 * UNIT {
+                let value = if dy < UNIT { halves.0 } else { halves.1 };
+                pixels[y + dy][x..x + UNIT].fill(value);
+            }
+        }
+    }
+    pixels
+}
+
+fn decode_qr(pixels: &[Vec<u8>]) -> Vec<String> {
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(pixels[0].len(), pixels.len(), |x, y| {
+            pixels[y][x]
+        });
+    image
+        .detect_grids()
+        .into_iter()
+        .filter_map(|grid| grid.decode().ok().map(|(_, text)| text))
+        .collect()
+}
+
 // --- 2. the wizard on moto ------------------------------------------------------------------------------------
 
 #[test]

@@ -120,7 +120,8 @@ pub enum Effect {
         ticket: Ticket,
         request: Request,
     },
-    /// Copy a secret to the clipboard (system clipboard or OSC 52), cleared after 30 s if unchanged.
+    /// Copy a secret to the clipboard (system clipboard or OSC 52); the runtime clears it after 30 s or at
+    /// exit (the system clipboard only if it still holds the secret; OSC 52 unconditionally).
     Copy {
         ticket: Ticket,
         text: Zeroizing<String>,

@@ -8,6 +8,7 @@
 
 pub mod devices;
 pub mod effect;
+pub mod graphics;
 pub mod home;
 pub mod manage;
 pub mod mfa_session;

@@ -54,6 +54,8 @@ pub struct Session {
     pub demo: bool,
     /// Hide secrets on screen (recordings).
     pub redact: bool,
+    /// Set by the runtime when the terminal can show QR codes as images; half blocks otherwise.
+    pub graphics: Option<super::graphics::Graphics>,
     pub identity: Loadable<CallerIdentity>,
     /// The ListUsers probe: whether the caller may list users (AccessDenied already reads as `false`).
     pub may_list_users: Loadable<bool>,
@@ -71,6 +73,7 @@ impl Session {
             backend: backend.into(),
             demo,
             redact,
+            graphics: None,
             identity: Loadable::Loading,
             may_list_users: Loadable::Loading,
             may_manage_others: Loadable::Loading,

@@ -14,6 +14,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
 use super::effects::{Effects, Flow, LoopMsg};
+use super::graphics::KittyImage;
 use super::panic_watch;
 use super::signals::Signal;
 use crate::app::{App, Msg};
@@ -52,6 +53,7 @@ pub async fn run<B, E, S>(
     app: &mut App,
     effects: &mut Effects,
     clock: &SharedClock,
+    kitty: &mut KittyImage,
 ) -> Ending
 where
     B: Backend,
@@ -73,8 +75,14 @@ where
         if panic_watch::panicked() {
             return Ending::Panicked;
         }
-        if redraw && let Err(error) = terminal.draw(|frame| crate::ui::render(frame, app)) {
-            return Ending::TerminalFailed(format!("drawing: {error}"));
+        if redraw {
+            let drawn = match terminal.draw(|frame| crate::ui::render(frame, app)) {
+                Ok(frame) => kitty.after_draw(frame.buffer, tty),
+                Err(error) => return Ending::TerminalFailed(format!("drawing: {error}")),
+            };
+            if let Err(error) = drawn {
+                return Ending::TerminalFailed(format!("drawing: {error}"));
+            }
         }
         redraw = false;
         let msg = tokio::select! {

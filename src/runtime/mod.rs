@@ -12,6 +12,7 @@ mod copy;
 mod effects;
 mod event_loop;
 pub mod executor;
+pub mod graphics;
 mod panic_watch;
 mod shutdown;
 mod signals;
@@ -29,6 +30,7 @@ use futures::FutureExt;
 use tokio::sync::mpsc;
 
 use crate::app::{App, Effect};
+use crate::cli::QrOutput;
 use crate::clock::SharedClock;
 use crate::iam::Iam;
 use effects::Effects;
@@ -40,6 +42,7 @@ pub async fn run(
     initial: Vec<Effect>,
     iam: Arc<dyn Iam>,
     clock: SharedClock,
+    qr: QrOutput,
 ) -> ExitCode {
     // Before the terminal changes: from here on a signal is caught, not fatal.
     let signals = match signals::catch() {
@@ -51,6 +54,14 @@ pub async fn run(
         Ok(guard) => guard,
         Err(error) => return fail(&format!("terminal error: {error}")),
     };
+    // Raw mode is on and nothing reads input yet: the terminal's answers cannot be taken for keys.
+    app.session.graphics = graphics::detect(qr);
+    // A terminal that printed a query instead of answering it gets a clean screen.
+    if let Err(error) = guard.terminal().clear() {
+        drop(guard);
+        return fail(&format!("terminal error: {error}"));
+    }
+    let mut kitty = graphics::KittyImage::default();
     let (tx, answers) = mpsc::unbounded_channel();
     let mut effects = Effects::new(iam, tx);
     let mut inputs = Inputs {
@@ -71,6 +82,7 @@ pub async fn run(
             &mut app,
             &mut effects,
             &clock,
+            &mut kitty,
         );
         // A panic in the loop itself unwinds to here; one elsewhere ends the loop through the watch.
         AssertUnwindSafe(running)
@@ -84,7 +96,11 @@ pub async fn run(
         &mut effects,
         &mut inputs,
         &mut tty,
-        terminal::restore,
+        || {
+            // The QR image leaves the terminal's memory with the app.
+            let _ = kitty.delete(&mut io::stdout());
+            terminal::restore();
+        },
     )
     .await;
     drop(guard);

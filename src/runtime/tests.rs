@@ -54,6 +54,7 @@ async fn run_to_exit(
         signals,
         answers,
     };
+    let mut kitty = super::graphics::KittyImage::default();
     let running = event_loop::run(
         &mut terminal,
         &mut tty,
@@ -61,6 +62,7 @@ async fn run_to_exit(
         &mut app,
         &mut effects,
         &clock,
+        &mut kitty,
     );
     let ending = AssertUnwindSafe(running)
         .catch_unwind()

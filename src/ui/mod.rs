@@ -1,6 +1,7 @@
 //! Rendering: pure functions of `&App` onto a ratatui frame. No I/O, no state changes.
 
 pub mod devices;
+pub mod graphics;
 pub mod header;
 pub mod help;
 pub mod home;
@@ -22,6 +23,14 @@ use widgets::KeyHint;
 
 /// Draws the whole app: header, the screen on top, footer, and the help overlay when open.
 pub fn render(frame: &mut Frame, app: &App) {
+    if let Screen::Wizard(state) = app.screen()
+        && wizard::render_full_screen(frame, state, app)
+    {
+        if app.help_open {
+            help::render(frame, frame.area(), &screen_hints(app.screen()));
+        }
+        return;
+    }
     let [header_area, body, footer_area] = Layout::vertical([
         Constraint::Length(header::HEIGHT),
         Constraint::Min(1),

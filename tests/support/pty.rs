@@ -63,6 +63,10 @@ pub mod keys {
 const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
 /// "Where is the cursor?": crossterm asks this in some set-ups; vt100 does not answer, so we do.
 const CURSOR_POSITION_QUERY: &[u8] = b"\x1b[6n";
+/// "What are you?" (Primary Device Attributes): every terminal answers it; vt100 does not, so we do, as
+/// a VT220-class terminal without Sixel would. The app asks it once at start (graphics detection).
+const DEVICE_ATTRIBUTES_QUERY: &[u8] = b"\x1b[c";
+const DEVICE_ATTRIBUTES_ANSWER: &str = "\x1b[?62;22c";
 /// How long a lone Esc needs to stay alone so that crossterm reads it as the Esc key.
 const ESC_PAUSE: Duration = Duration::from_millis(50);
 
@@ -236,6 +240,11 @@ impl PtyApp {
     /// The screen's text now, rows joined by newlines.
     pub fn screen_text(&self) -> String {
         self.output().parser.screen().contents()
+    }
+
+    /// Reads the emulated screen with its colours (e.g. to photograph a QR code cell by cell).
+    pub fn with_screen<T>(&self, read: impl FnOnce(&vt100::Screen) -> T) -> T {
+        read(self.output().parser.screen())
     }
 
     /// Waits until the screen shows `text`; returns the screen. Panics with the screen on timeout.
@@ -428,10 +437,15 @@ fn read_output(
         let mut output = shared.output.lock().unwrap_or_else(PoisonError::into_inner);
         output.parser.process(chunk);
         output.raw.extend_from_slice(chunk);
-        let reply = contains(chunk, CURSOR_POSITION_QUERY).then(|| {
+        let mut reply = contains(chunk, CURSOR_POSITION_QUERY).then(|| {
             let (row, col) = output.parser.screen().cursor_position();
             format!("\x1b[{};{}R", row + 1, col + 1)
         });
+        if contains(chunk, DEVICE_ATTRIBUTES_QUERY) {
+            reply
+                .get_or_insert_default()
+                .push_str(DEVICE_ATTRIBUTES_ANSWER);
+        }
         drop(output);
         shared.changed.notify_all();
         if let Some(reply) = reply {

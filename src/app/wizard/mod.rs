@@ -30,7 +30,7 @@ pub use dialog::{Dialog, Problem};
 pub use done::{Enabled, cli_command};
 pub use name_step::{NameFocus, NameForm, NameProblem};
 pub use rollback::delete_command;
-pub use secret_step::{SecretView, SecretViewMode};
+pub use secret_step::{QrScreen, SecretView, SecretViewMode};
 pub use serial_step::SerialForm;
 pub use type_step::{DeviceChoice, TypeChoice};
 pub use user_step::{UserPicker, at_limit_message};

@@ -1,5 +1,7 @@
-//! Step 4 for an authenticator app: the QR code (a key inverts it) or the secret key in groups of four;
-//! copy the secret to the clipboard, or save the QR code (PNG) or the secret (text) where the user types.
+//! Step 4 for an authenticator app: the QR code (a key inverts it, `f` shows it alone on the whole
+//! terminal, `m` the same in full-size modules for terminals with line spacing) or the secret key in groups
+//! of four; copy the secret to the clipboard, or save the QR code (PNG) or the secret (text) where the
+//! user types.
 
 use std::path::PathBuf;
 
@@ -9,7 +11,7 @@ use zeroize::Zeroizing;
 use super::{Purpose, Step, WizardState};
 use crate::app::text_input::TextInput;
 use crate::app::{Ctx, Nav};
-use crate::qr::Polarity;
+use crate::qr::{ModuleShape, Polarity};
 use crate::secret_file;
 
 /// Pixels per module of a saved QR code: about 450 pixels square for an AWS seed.
@@ -22,10 +24,21 @@ pub enum SecretViewMode {
     SecretKey,
 }
 
+/// Where the QR code is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QrScreen {
+    /// In the wizard's panel, with the instructions.
+    #[default]
+    Panel,
+    /// Alone on the whole terminal, in modules of this shape; any key returns to the panel.
+    FullScreen(ModuleShape),
+}
+
 #[derive(Debug, Default)]
 pub struct SecretView {
     pub mode: SecretViewMode,
     pub polarity: Polarity,
+    pub screen: QrScreen,
     /// Open while the user types where to save.
     pub save_path: Option<TextInput>,
     /// Where the last copy went ("system clipboard", "terminal (OSC 52)").
@@ -48,7 +61,19 @@ impl WizardState {
         if self.secret.save_path.is_some() {
             return self.on_save_path_key(ctx, key);
         }
+        if self.secret.screen != QrScreen::Panel {
+            self.secret.screen = QrScreen::Panel;
+            return Nav::Stay;
+        }
+        // Hidden secrets stay hidden: no view of the code at all.
+        let code_shown = self.secret.mode == SecretViewMode::QrCode && !ctx.session.redact;
         match key.code {
+            KeyCode::Char('f') if code_shown => {
+                self.secret.screen = QrScreen::FullScreen(ModuleShape::HalfBlock);
+            }
+            KeyCode::Char('m') if code_shown => {
+                self.secret.screen = QrScreen::FullScreen(ModuleShape::FullSize);
+            }
             KeyCode::Char('s') => {
                 self.secret.mode = match self.secret.mode {
                     SecretViewMode::QrCode => SecretViewMode::SecretKey,

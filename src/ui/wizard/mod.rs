@@ -6,6 +6,9 @@ mod codes_step;
 mod dialogs;
 mod done;
 mod name_step;
+mod qr_full_screen;
+#[cfg(test)]
+mod qr_tests;
 mod secret_step;
 mod serial_step;
 mod step_header;
@@ -38,6 +41,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
         authenticator::render(frame, area, state, app);
     }
     dialogs::render(frame, body, state);
+}
+
+/// The QR code alone on the whole terminal, when the secret step shows its full-screen view; `false`
+/// (nothing drawn) otherwise.
+pub fn render_full_screen(frame: &mut Frame, state: &WizardState, app: &App) -> bool {
+    let Some(shape) = qr_full_screen::shape(state, app) else {
+        return false;
+    };
+    qr_full_screen::render(frame, state, app, shape);
+    true
 }
 
 /// Room for the authenticator panel, when it is open and has a device to show.

@@ -1,14 +1,17 @@
 //! Step 4 for an authenticator app: the QR code, or the secret key in groups of four; the size the code
-//! needs when the window is too small; where a copy or a save went; the save path being typed.
+//! needs when the window is too small, and the full-screen view that may hold it; where a copy or a save
+//! went; the save path being typed. The full-screen view itself is `qr_full_screen`.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::qr_full_screen;
 use crate::app::App;
-use crate::app::wizard::{Enrollment, SecretViewMode, WizardState};
-use crate::qr::QrCells;
+use crate::app::wizard::{Enrollment, QrScreen, SecretViewMode, WizardState};
+use crate::qr::{CellSize, ModuleShape};
+use crate::ui::qr::{Drawing, Misfit, Placed};
 use crate::ui::widgets::KeyHint;
 use crate::ui::{qr, theme};
 
@@ -25,8 +28,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
     let Some(enrollment) = &state.enrollment else {
         return;
     };
-    if let Some((cells, code_area, text_area)) = qr_beside_text(area, state, app, enrollment) {
-        return render_qr_beside_text(frame, &cells, code_area, text_area, state);
+    if let Some((code, code_area, text_area)) = qr_beside_text(area, state, app, enrollment) {
+        return render_qr_beside_text(frame, &code, code_area, text_area, state);
     }
     let [intro_area, view_area, status_area] = Layout::vertical([
         Constraint::Length(1),
@@ -40,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
         render_hidden(frame, view, state.secret.mode);
     } else {
         match state.secret.mode {
-            SecretViewMode::QrCode => render_qr(frame, view, state, enrollment),
+            SecretViewMode::QrCode => render_qr(frame, view, state, app, enrollment),
             SecretViewMode::SecretKey => render_key(frame, view, enrollment),
         }
     }
@@ -64,40 +67,51 @@ fn qr_beside_text(
     state: &WizardState,
     app: &App,
     enrollment: &Enrollment,
-) -> Option<(QrCells, Rect, Rect)> {
+) -> Option<(Placed, Rect, Rect)> {
     if app.session.redact || state.secret.mode != SecretViewMode::QrCode {
         return None;
     }
-    let cells = crate::qr::render(&enrollment.otpauth_uri()?).ok()?;
-    let fits_below = cells.width <= area.width && cells.height + STACKED_CHROME_ROWS <= area.height;
-    let fits_beside =
-        cells.height <= area.height && cells.width + BESIDE_GAP + BESIDE_MIN_WIDTH <= area.width;
-    if fits_below || !fits_beside {
+    let uri = enrollment.otpauth_uri()?;
+    let drawing = panel_drawing(app);
+    if qr::fit(&uri, drawing, stacked_room(area)).is_ok() {
         return None;
     }
+    let beside_room = CellSize::new(
+        area.width.saturating_sub(BESIDE_GAP + BESIDE_MIN_WIDTH),
+        area.height,
+    );
+    let code = qr::fit(&uri, drawing, beside_room).ok()?;
     let [code_area, _, text_area] = Layout::horizontal([
-        Constraint::Length(cells.width),
+        Constraint::Length(code.size.cols),
         Constraint::Length(BESIDE_GAP),
         Constraint::Min(BESIDE_MIN_WIDTH),
     ])
     .areas(area);
-    Some((cells, code_area, text_area))
+    Some((code, code_area, text_area))
+}
+
+/// The room under the instructions, between the blank lines, above the status line.
+fn stacked_room(area: Rect) -> CellSize {
+    CellSize::new(area.width, area.height.saturating_sub(STACKED_CHROME_ROWS))
+}
+
+/// Half blocks, or an image where the terminal shows them (not under the help overlay: a Kitty image
+/// would stay on top of it).
+pub(super) fn panel_drawing(app: &App) -> Drawing {
+    match app.session.graphics {
+        Some(graphics) if !app.help_open => Drawing::Image(graphics),
+        _ => Drawing::Cells(ModuleShape::HalfBlock),
+    }
 }
 
 fn render_qr_beside_text(
     frame: &mut Frame,
-    cells: &QrCells,
+    code: &Placed,
     code_area: Rect,
     text_area: Rect,
     state: &WizardState,
 ) {
-    frame.render_widget(
-        Paragraph::new(qr::lines(cells, state.secret.polarity)),
-        Rect {
-            height: cells.height,
-            ..code_area
-        },
-    );
+    code.draw(frame, code_area.x, code_area.y, state.secret.polarity);
     let [intro_area, status_area] =
         Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(text_area);
     frame.render_widget(
@@ -142,46 +156,64 @@ fn render_hidden(frame: &mut Frame, area: Rect, mode: SecretViewMode) {
     );
 }
 
-fn render_qr(frame: &mut Frame, area: Rect, state: &WizardState, enrollment: &Enrollment) {
+fn render_qr(
+    frame: &mut Frame,
+    area: Rect,
+    state: &WizardState,
+    app: &App,
+    enrollment: &Enrollment,
+) {
     let Some(uri) = enrollment.otpauth_uri() else {
         return;
     };
-    let cells = match crate::qr::render(&uri) {
-        Ok(cells) => cells,
-        Err(error) => {
-            let text = format!("No QR code: {error}. Press s to show the secret key.");
-            frame.render_widget(Line::styled(text, theme::error()), area);
-            return;
+    let room = CellSize::new(area.width, area.height);
+    match qr::fit(&uri, panel_drawing(app), room) {
+        Ok(code) => {
+            let x = area.x + (area.width - code.size.cols) / 2;
+            code.draw(frame, x, area.y, state.secret.polarity);
         }
-    };
-    if cells.width > area.width || cells.height > area.height {
-        render_too_small(frame, area, &cells);
-        return;
+        Err(Misfit::Needs(needed)) => render_too_small(frame, area, needed, state, app),
+        Err(Misfit::Unencodable(error)) => frame.render_widget(
+            qr::unencodable_line(&error, "Press s to show the secret key."),
+            area,
+        ),
     }
-    let x = area.x + (area.width - cells.width) / 2;
-    let code_area = Rect::new(x, area.y, cells.width, cells.height);
-    frame.render_widget(
-        Paragraph::new(qr::lines(&cells, state.secret.polarity)),
-        code_area,
-    );
 }
 
-fn render_too_small(frame: &mut Frame, area: Rect, cells: &QrCells) {
-    let lines = vec![
+/// The exact size the code needs, and the view that may hold it: the whole terminal.
+fn render_too_small(
+    frame: &mut Frame,
+    area: Rect,
+    needed: CellSize,
+    state: &WizardState,
+    app: &App,
+) {
+    let mut lines = vec![
         Line::styled(
             format!(
-                "The QR code needs {}×{} characters; this window leaves {}×{} for it.",
-                cells.width, cells.height, area.width, area.height
+                "The QR code needs {needed} characters; this window leaves {}×{} for it.",
+                area.width, area.height
             ),
             theme::warning(),
         ),
         Line::raw(""),
-        Line::from(vec![
-            Span::raw("Make the window larger (or the font smaller), or press "),
-            Span::styled("s", theme::key()),
-            Span::raw(" to show the secret key instead."),
-        ]),
     ];
+    let terminal = CellSize::new(app.size.0, app.size.1);
+    let full_screen = qr_full_screen::fits(state, app, ModuleShape::HalfBlock, terminal);
+    lines.push(if full_screen {
+        Line::from(vec![
+            Span::raw("Press "),
+            Span::styled("f", theme::key()),
+            Span::raw(" to show it alone on the whole window, where it fits."),
+        ])
+    } else {
+        Line::raw("Make the window larger (or the font smaller).")
+    });
+    lines.push(Line::from(vec![
+        Span::raw("Or press "),
+        Span::styled("s", theme::key()),
+        Span::raw(" to show the secret key instead."),
+    ]));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
 
@@ -251,16 +283,24 @@ pub fn hints(state: &WizardState) -> Vec<KeyHint> {
     if state.secret.save_path.is_some() {
         return vec![("Enter", "save here"), ("Esc", "cancel")];
     }
+    if state.secret.screen != QrScreen::Panel {
+        return vec![("any key", "back")];
+    }
     let toggle = match state.secret.mode {
         SecretViewMode::QrCode => ("s", "key"),
         SecretViewMode::SecretKey => ("s", "QR"),
     };
-    vec![
+    let mut hints = vec![
         toggle,
         ("i", "invert"),
         ("c", "copy"),
         ("w", "save"),
         ("Enter", "next"),
         ("Esc", "cancel"),
-    ]
+    ];
+    // Last, so that a narrow footer cuts these rather than Esc; the panel names f when it is needed.
+    if state.secret.mode == SecretViewMode::QrCode {
+        hints.extend([("f", "full screen"), ("m", "big modules")]);
+    }
+    hints
 }

@@ -1,24 +1,33 @@
 //! The QR code of an otpauth URI as terminal cells: pure, no ratatui, no I/O.
 //!
 //! Each cell shows two vertically stacked modules with a half-block character, so modules come out
-//! square on a cell about twice as tall as wide. Every cell names both its colours ([`Shade`]) instead
-//! of leaning on the terminal's default foreground and background: the code then scans on light and dark
-//! themes alike, and [`Polarity`] can invert it for scanners that prefer light modules on dark.
+//! square on a cell about twice as tall as wide (or, for terminals with line spacing, one module on two
+//! whole cells: see [`fit::ModuleShape`]). Every cell names both its colours ([`Shade`]) instead of leaning
+//! on the terminal's default foreground and background: the code then scans on light and dark themes
+//! alike, and [`Polarity`] can invert it for scanners that prefer light modules on dark.
 //!
-//! Error correction is level **L**: a code on a screen suffers no stains or tears, only the renderer's
-//! precision, so L's 7 % recovery is enough, and it keeps a 64-character AWS seed URI at version 7
-//! (45 modules, 49×25 cells with the quiet zone) where M would need version 8 (49 modules, 53×27 cells):
-//! two rows fewer, which decides whether the code fits a small terminal.
-//! The version is the smallest that holds the text (the `qrcode` crate picks it, with mixed segments).
+//! The version is the smallest that holds the text at level **L**, split into the segments that take the
+//! fewest bits ([`segments`]: the Base32 seed goes in alphanumeric mode, 5.5 bits a character instead of
+//! 8; the rest mostly in byte mode). A code
+//! on a screen suffers no stains or tears, only the renderer's precision, so L's 7 % recovery is enough,
+//! and it keeps a 64-character AWS seed URI at version 7 (45 modules) where M would need version 8 (49):
+//! two rows fewer, which decides whether the code fits a small terminal. When a stronger level still
+//! fits that same version, it costs no room, and the strongest such level is used.
+//! [`fit`] says how many cells a code takes and whether it fits; [`raster`] turns it into pixels.
 
-use qrcode::{Color, EcLevel, QrCode};
+pub mod fit;
+pub mod raster;
+mod segments;
 
-/// Light modules around the code. The standard asks for 4; 2 is what lets a code fit an 80×24
-/// terminal more often, and phone scanners cope with it (the tests decode with 2).
-pub const DEFAULT_QUIET_ZONE: usize = 2;
+use qrcode::bits::Bits;
+use qrcode::{Color, EcLevel, QrCode, Version};
 
-/// Error correction used for every code (see the module documentation for why L).
+pub use fit::{CellSize, ModuleShape};
+
+/// The level the smallest version is found at (see the module documentation for why L).
 pub const EC_LEVEL: EcLevel = EcLevel::L;
+/// Levels that may replace L when the text still fits the same version, strongest first.
+const STRONGER_LEVELS: [EcLevel; 3] = [EcLevel::H, EcLevel::Q, EcLevel::M];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QrError {
@@ -42,19 +51,50 @@ impl From<qrcode::types::QrError> for QrError {
 #[derive(Clone, PartialEq, Eq)]
 pub struct QrMatrix {
     width: usize,
+    version: i16,
+    ec_level: EcLevel,
     modules: Vec<bool>,
 }
 
 impl QrMatrix {
+    /// The smallest version that holds `text` (segments split for the fewest bits), at the strongest
+    /// error correction that still fits that version.
     pub fn encode(text: &str) -> Result<Self, QrError> {
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EC_LEVEL)?;
+        let data = text.as_bytes();
+        let (version, bits) = smallest_version(data)?;
+        let stronger = STRONGER_LEVELS.iter().find_map(|&level| {
+            let bits = bits_at(data, version, level)?;
+            QrCode::with_bits(bits, level).ok()
+        });
+        let code = match stronger {
+            Some(code) => code,
+            None => QrCode::with_bits(bits, EC_LEVEL)?,
+        };
         let width = code.width();
+        let ec_level = code.error_correction_level();
+        let version = match code.version() {
+            Version::Normal(v) | Version::Micro(v) => v,
+        };
         let modules = code
             .into_colors()
             .into_iter()
             .map(|color| color == Color::Dark)
             .collect();
-        Ok(Self { width, modules })
+        Ok(Self {
+            width,
+            version,
+            ec_level,
+            modules,
+        })
+    }
+
+    /// The QR version (1 to 40): the side is 17 + 4 × version modules.
+    pub fn version(&self) -> i16 {
+        self.version
+    }
+
+    pub fn ec_level(&self) -> EcLevel {
+        self.ec_level
     }
 
     /// Modules per side (21 for version 1, 4 more per version).
@@ -80,14 +120,33 @@ impl QrMatrix {
             })
             .collect()
     }
+}
 
-    /// Terminal cells (columns, rows) the code takes with `quiet_zone`.
-    pub fn cell_size(&self, quiet_zone: usize) -> (u16, u16) {
-        let side = self.width + 2 * quiet_zone;
-        // Versions stop at 177 modules, so this never saturates in practice.
-        let to_u16 = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
-        (to_u16(side), to_u16(side.div_ceil(2)))
+/// The first version, at [`EC_LEVEL`], whose capacity holds `data` split into its shortest segments.
+fn smallest_version(data: &[u8]) -> Result<(i16, Bits), QrError> {
+    // The shortest split only changes where the count fields widen: versions 10 and 27.
+    for range in [1..=9, 10..=26, 27..=40] {
+        let (_, needed) = segments::shortest(data, *range.start());
+        let fits = |&version: &i16| {
+            Bits::new(Version::Normal(version))
+                .max_len(EC_LEVEL)
+                .is_ok_and(|capacity| needed <= capacity)
+        };
+        if let Some(version) = range.clone().find(fits) {
+            let bits = bits_at(data, version, EC_LEVEL).ok_or(QrError::TooLong)?;
+            return Ok((version, bits));
+        }
     }
+    Err(QrError::TooLong)
+}
+
+/// `data` in its shortest segments for `version`, terminated for `level`; `None` if it does not fit.
+fn bits_at(data: &[u8], version: i16, level: EcLevel) -> Option<Bits> {
+    let (segments, _) = segments::shortest(data, version);
+    let mut bits = Bits::new(Version::Normal(version));
+    bits.push_segments(data, segments.into_iter()).ok()?;
+    bits.push_terminator(level).ok()?;
+    Some(bits)
 }
 
 /// Hides the modules: they carry the seed.
@@ -197,27 +256,47 @@ impl std::fmt::Debug for QrCells {
 }
 
 impl QrCells {
-    pub fn from_matrix(matrix: &QrMatrix, quiet_zone: usize) -> Self {
+    /// The code with `quiet_zone` light modules around it, in cells of `shape`.
+    pub fn from_matrix(matrix: &QrMatrix, quiet_zone: usize, shape: ModuleShape) -> Self {
         let modules = matrix.with_quiet_zone(quiet_zone);
-        let light_row = vec![false; modules.len()];
-        let rows: Vec<Vec<Cell>> = modules
-            .chunks(2)
-            .map(|pair| {
-                let bottom = pair.get(1).unwrap_or(&light_row);
-                pair[0]
-                    .iter()
-                    .zip(bottom)
-                    .map(|(&top_dark, &bottom_dark)| Cell {
-                        top_dark,
-                        bottom_dark,
+        let rows: Vec<Vec<Cell>> = match shape {
+            ModuleShape::HalfBlock => {
+                let light_row = vec![false; modules.len()];
+                modules
+                    .chunks(2)
+                    .map(|pair| {
+                        let bottom = pair.get(1).unwrap_or(&light_row);
+                        pair[0]
+                            .iter()
+                            .zip(bottom)
+                            .map(|(&top_dark, &bottom_dark)| Cell {
+                                top_dark,
+                                bottom_dark,
+                            })
+                            .collect()
                     })
                     .collect()
-            })
-            .collect();
-        let (width, height) = matrix.cell_size(quiet_zone);
+            }
+            // A whole cell per half module: both halves the same, so it paints as `█` or a space.
+            ModuleShape::FullSize => modules
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .flat_map(|&dark| {
+                            let cell = Cell {
+                                top_dark: dark,
+                                bottom_dark: dark,
+                            };
+                            [cell, cell]
+                        })
+                        .collect()
+                })
+                .collect(),
+        };
+        let size = matrix.cells(quiet_zone, shape);
         Self {
-            width,
-            height,
+            width: size.cols,
+            height: size.rows,
             rows,
         }
     }
@@ -231,38 +310,22 @@ impl QrCells {
     }
 }
 
-/// The cells of `text`'s code with the default quiet zone.
+/// The cells of `text`'s code in half blocks with the least quiet zone.
 pub fn render(text: &str) -> Result<QrCells, QrError> {
     Ok(QrCells::from_matrix(
         &QrMatrix::encode(text)?,
-        DEFAULT_QUIET_ZONE,
+        fit::MIN_QUIET_ZONE,
+        ModuleShape::HalfBlock,
     ))
-}
-
-/// Terminal cells (columns, rows) `text`'s code takes with the default quiet zone.
-pub fn size_needed(text: &str) -> Result<(u16, u16), QrError> {
-    Ok(QrMatrix::encode(text)?.cell_size(DEFAULT_QUIET_ZONE))
-}
-
-/// Whether the code fits the area; false as well when the text cannot be encoded at all.
-pub fn fits(text: &str, available_cols: u16, available_rows: u16) -> bool {
-    size_needed(text).is_ok_and(|(cols, rows)| cols <= available_cols && rows <= available_rows)
 }
 
 /// Test support shared by the QR tests here and the wizard's rendered-QR test: turning module rows into
 /// the picture a camera would take, and reading it back with an independent decoder (rqrr).
 #[cfg(test)]
 pub(crate) mod camera {
-    use super::Shade;
+    pub use super::raster::luma;
 
     const PIXELS_PER_MODULE: usize = 4;
-
-    pub fn luma(shade: Shade) -> u8 {
-        match shade {
-            Shade::Black => 0,
-            Shade::White => 255,
-        }
-    }
 
     /// Frames rows of module lumas with `surround` modules of `background` and scales every module to a
     /// square of pixels.
@@ -394,11 +457,13 @@ mod tests {
     fn aws_sized_uri_is_version_7_at_level_l() {
         let uri = aws_sized_uri();
         let matrix = QrMatrix::encode(&uri).unwrap();
+        assert_eq!((matrix.version(), matrix.ec_level()), (7, EcLevel::L));
         assert_eq!(matrix.width(), 45);
-        assert_eq!(size_needed(&uri), Ok((49, 25)));
-        assert!(!fits(&uri, 80, 24));
-        assert!(fits(&uri, 49, 25));
-        assert!(!fits(&uri, 48, 25));
+        let half = ModuleShape::HalfBlock;
+        assert_eq!(matrix.least_cells(half), CellSize::new(49, 25));
+        assert_eq!(matrix.quiet_zone_in(half, CellSize::new(80, 24)), None);
+        assert_eq!(matrix.quiet_zone_in(half, CellSize::new(49, 25)), Some(2));
+        assert_eq!(matrix.quiet_zone_in(half, CellSize::new(48, 25)), None);
     }
 
     #[test]
@@ -409,13 +474,76 @@ mod tests {
     }
 
     #[test]
+    fn a_stronger_level_is_taken_when_it_fits_the_same_version() {
+        // "HELLO" fits version 1 even at H.
+        let matrix = QrMatrix::encode("HELLO").unwrap();
+        assert_eq!((matrix.version(), matrix.ec_level()), (1, EcLevel::H));
+    }
+
+    /// The size math of the issue: AWS seeds (64 Base32 characters), the 12-digit account ID, device
+    /// names of 1, 32 and 226 characters (IAM's longest), in both URI forms. Each row: the version, the
+    /// level, and the half-block cells with the least quiet zone (full-size modules: twice the columns,
+    /// as many rows as modules).
+    #[test]
+    fn aws_codes_take_these_versions_and_cells() {
+        use crate::otp::UriForm::{Short, WithIssuer};
+        let seed = Seed::from_base32(&"JBSWY3DPEHPK3PXP".repeat(4)).unwrap();
+        let half = ModuleShape::HalfBlock;
+        let full = ModuleShape::FullSize;
+        let expected = [
+            (1, WithIssuer, 7, EcLevel::L, (49, 25)),
+            (1, Short, 5, EcLevel::M, (41, 21)),
+            (32, WithIssuer, 8, EcLevel::L, (53, 27)),
+            (32, Short, 6, EcLevel::L, (45, 23)),
+            (226, WithIssuer, 12, EcLevel::L, (69, 35)),
+            (226, Short, 11, EcLevel::L, (65, 33)),
+        ];
+        for (name_len, form, version, level, (cols, rows)) in expected {
+            let name = "d".repeat(name_len);
+            let uri = seed.otpauth_uri_as(form, &name, "123456789012");
+            let matrix = QrMatrix::encode(&uri).unwrap();
+            let what = format!("{name_len}-character name, {form:?}");
+            assert_eq!(matrix.version(), version, "{what}");
+            assert_eq!(matrix.ec_level(), level, "{what}");
+            assert_eq!(
+                matrix.least_cells(half),
+                CellSize::new(cols, rows),
+                "{what}"
+            );
+            assert_eq!(
+                matrix.least_cells(full),
+                CellSize::new(2 * cols, cols),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn full_size_modules_take_two_cells_each() {
+        let matrix = QrMatrix::encode("HELLO").unwrap();
+        let cells = QrCells::from_matrix(&matrix, 2, ModuleShape::FullSize);
+        assert_eq!((cells.width, cells.height), (50, 25));
+        assert!(cells.rows.iter().all(|row| row.len() == 50));
+        // Module (0, 0) of the code is the finder's dark corner: cells 4 and 5 of row 2.
+        let corner = cells.rows[2][4];
+        assert_eq!(corner, cells.rows[2][5]);
+        assert!(corner.top_dark && corner.bottom_dark);
+        for row in &cells.rows {
+            for cell in row {
+                assert_eq!(cell.top_dark, cell.bottom_dark, "a whole cell per module");
+            }
+        }
+    }
+
+    #[test]
     fn size_follows_the_quiet_zone() {
         let matrix = QrMatrix::encode("HELLO").unwrap();
         assert_eq!(matrix.width(), 21);
-        assert_eq!(matrix.cell_size(0), (21, 11));
-        assert_eq!(matrix.cell_size(2), (25, 13));
-        assert_eq!(matrix.cell_size(4), (29, 15));
-        let cells = QrCells::from_matrix(&matrix, 4);
+        let half = ModuleShape::HalfBlock;
+        assert_eq!(matrix.cells(0, half), CellSize::new(21, 11));
+        assert_eq!(matrix.cells(2, half), CellSize::new(25, 13));
+        assert_eq!(matrix.cells(4, half), CellSize::new(29, 15));
+        let cells = QrCells::from_matrix(&matrix, 4, half);
         assert_eq!((cells.width, cells.height), (29, 15));
         assert_eq!(cells.rows.len(), 15);
         assert!(cells.rows.iter().all(|row| row.len() == 29));
@@ -435,7 +563,7 @@ mod tests {
         }
         // Finder pattern corner: dark at the code's origin.
         assert!(modules[2][2]);
-        let cells = QrCells::from_matrix(&matrix, 2);
+        let cells = QrCells::from_matrix(&matrix, 2, ModuleShape::HalfBlock);
         assert!(cells.rows[12].iter().all(|cell| !cell.bottom_dark));
         assert_eq!(
             cells.rows[1][2],
@@ -470,15 +598,15 @@ mod tests {
     #[test]
     fn too_long_text_is_an_error_and_does_not_fit() {
         let huge = "x".repeat(4000);
-        assert_eq!(size_needed(&huge), Err(QrError::TooLong));
-        assert!(!fits(&huge, u16::MAX, u16::MAX));
+        assert_eq!(QrMatrix::encode(&huge), Err(QrError::TooLong));
+        assert_eq!(render(&huge), Err(QrError::TooLong));
     }
 
     #[test]
     fn debug_hides_the_modules() {
         let matrix = QrMatrix::encode("HELLO").unwrap();
         assert_eq!(format!("{matrix:?}"), "QrMatrix(21×21, <redacted>)");
-        let cells = QrCells::from_matrix(&matrix, 0);
+        let cells = QrCells::from_matrix(&matrix, 0, ModuleShape::HalfBlock);
         assert_eq!(format!("{cells:?}"), "QrCells(21×11, <redacted>)");
     }
 }
