@@ -33,7 +33,7 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::{Blob, DateTime};
 use iam_answers::error_answer;
 use iam_mfa::iam::aws::AwsIam;
-use iam_mfa::iam::{Iam, IamError, IamResult, NewVirtualDevice, Tag};
+use iam_mfa::iam::{Action, Iam, IamError, IamResult, NewVirtualDevice, Tag};
 use iam_mfa::otp::Seed;
 
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/alice-phone";
@@ -502,7 +502,7 @@ async fn other_session_denials_name_sts_get_session_token() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, IamError::AccessDenied { action, .. } if action == "sts:GetSessionToken"),
+        matches!(&error, IamError::AccessDenied { action, .. } if *action == Action::GetSessionToken),
         "{error:?}"
     );
 }
@@ -553,13 +553,13 @@ enum Operation {
 }
 
 impl Operation {
-    fn action(self) -> &'static str {
+    fn action(self) -> Action {
         match self {
-            Self::Enable => "iam:EnableMFADevice",
-            Self::Create => "iam:CreateVirtualMFADevice",
-            Self::Delete => "iam:DeleteVirtualMFADevice",
-            Self::Deactivate => "iam:DeactivateMFADevice",
-            Self::Resync => "iam:ResyncMFADevice",
+            Self::Enable => Action::EnableMfaDevice,
+            Self::Create => Action::CreateVirtualMfaDevice,
+            Self::Delete => Action::DeleteVirtualMfaDevice,
+            Self::Deactivate => Action::DeactivateMfaDevice,
+            Self::Resync => Action::ResyncMfaDevice,
         }
     }
 
@@ -758,9 +758,10 @@ async fn an_explicit_deny_asks_for_an_mfa_session() {
         .await;
     assert!(error.needs_mfa_session(), "{error:?}");
     assert!(
-        error
-            .to_string()
-            .contains("iam:DeactivateMFADevice without an MFA session"),
+        error.to_string().contains(&format!(
+            "{} without an MFA session",
+            Action::DeactivateMfaDevice
+        )),
         "{error}"
     );
 }

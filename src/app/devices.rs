@@ -16,7 +16,8 @@ use super::manage::tags::{TagEditor, TagStep};
 use super::{Ctx, Event, Loadable, Nav, Outcome, Reply, Request, Response, Screen, Ticket};
 use super::{mfa_session, wizard};
 use crate::iam::{
-    DeviceKind, IamError, IamResult, MAX_DEVICES_PER_USER, MfaDevice, Tag, device_name_from_serial,
+    Action, DeviceKind, IamError, IamResult, MAX_DEVICES_PER_USER, MfaDevice, Tag,
+    device_name_from_serial,
 };
 
 /// What waits for `y` in the confirmation dialog.
@@ -103,8 +104,9 @@ pub struct DevicesState {
     /// Boxed: the forms are large and most of the time there is no dialog.
     pub dialog: Option<Box<Dialog>>,
     work: Option<Box<Work>>,
-    /// A change refused for want of an MFA session, sent again once one is started.
-    after_session: Option<Box<(Request, Step)>>,
+    /// A change refused for want of an MFA session (and the action denied), sent again once one is
+    /// started.
+    after_session: Option<Box<(Request, Step, Action)>>,
     /// A rotation waiting for the wizard to enroll the new device.
     rotation: Option<RotatePlan>,
     pub message: Option<Message>,
@@ -630,8 +632,10 @@ impl DevicesState {
             Step::Resync { .. } => "Resyncing a device needs an MFA session",
             Step::Tag { .. } | Step::Untag { .. } => "Changing tags needs an MFA session",
         };
-        if let Some(nav) = mfa_session::offer(ctx, &error, reason) {
-            self.after_session = Some(Box::new((work.request, work.step)));
+        if let (IamError::AccessDenied { action, .. }, Some(nav)) =
+            (&error, mfa_session::offer(ctx, &error, reason))
+        {
+            self.after_session = Some(Box::new((work.request, work.step, *action)));
             return nav;
         }
         self.report_failure(work.step, &error);
@@ -672,13 +676,13 @@ impl DevicesState {
 
     fn on_resumed(&mut self, ctx: &mut Ctx, outcome: Outcome) -> Nav {
         if let Some(pending) = self.after_session.take() {
-            let (request, step) = *pending;
+            let (request, step, action) = *pending;
             match outcome {
                 // The session now signs every call: the same request goes through.
                 Outcome::MfaSessionStarted(_) => self.start(ctx, request, step),
                 _ => {
                     let error = IamError::AccessDenied {
-                        action: request.action().to_string(),
+                        action,
                         message: "No MFA session was started.".to_string(),
                         mfa_required: true,
                     };

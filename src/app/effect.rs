@@ -8,8 +8,8 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use crate::iam::{
-    AssignmentFilter, CallerIdentity, CreatedVirtualDevice, IamResult, MfaDevice, MfaSession,
-    NewVirtualDevice, Tag, User, VirtualMfaDevice,
+    Action, AssignmentFilter, CallerIdentity, CreatedVirtualDevice, IamResult, MfaDevice,
+    MfaSession, NewVirtualDevice, Tag, User, VirtualMfaDevice,
 };
 use crate::otp::Seed;
 
@@ -75,25 +75,30 @@ pub enum Request {
 }
 
 impl Request {
-    /// The IAM/STS action this request calls, for messages and logs.
-    pub fn action(&self) -> &'static str {
-        match self {
-            Self::CallerIdentity => "sts:GetCallerIdentity",
-            Self::MayListUsers | Self::ListUsers => "iam:ListUsers",
-            Self::GetUser { .. } => "iam:GetUser",
-            Self::ListMfaDevices { .. } => "iam:ListMFADevices",
-            Self::ListVirtualMfaDevices { .. } => "iam:ListVirtualMFADevices",
-            Self::CreateVirtualMfaDevice(_) => "iam:CreateVirtualMFADevice",
-            Self::EnableMfaDevice { .. } => "iam:EnableMFADevice",
-            Self::DeactivateMfaDevice { .. } => "iam:DeactivateMFADevice",
-            Self::ResyncMfaDevice { .. } => "iam:ResyncMFADevice",
-            Self::DeleteVirtualMfaDevice { .. } => "iam:DeleteVirtualMFADevice",
-            Self::TagMfaDevice { .. } => "iam:TagMFADevice",
-            Self::UntagMfaDevice { .. } => "iam:UntagMFADevice",
-            Self::ListMfaDeviceTags { .. } => "iam:ListMFADeviceTags",
-            Self::StartMfaSession { .. } => "sts:GetSessionToken",
-            Self::KnownSeed { .. } => "(local)",
-        }
+    /// The IAM/STS action this request calls; `None` for what the backend answers without a call.
+    pub fn action(&self) -> Option<Action> {
+        Some(match self {
+            Self::CallerIdentity => Action::GetCallerIdentity,
+            Self::MayListUsers | Self::ListUsers => Action::ListUsers,
+            Self::GetUser { .. } => Action::GetUser,
+            Self::ListMfaDevices { .. } => Action::ListMfaDevices,
+            Self::ListVirtualMfaDevices { .. } => Action::ListVirtualMfaDevices,
+            Self::CreateVirtualMfaDevice(_) => Action::CreateVirtualMfaDevice,
+            Self::EnableMfaDevice { .. } => Action::EnableMfaDevice,
+            Self::DeactivateMfaDevice { .. } => Action::DeactivateMfaDevice,
+            Self::ResyncMfaDevice { .. } => Action::ResyncMfaDevice,
+            Self::DeleteVirtualMfaDevice { .. } => Action::DeleteVirtualMfaDevice,
+            Self::TagMfaDevice { .. } => Action::TagMfaDevice,
+            Self::UntagMfaDevice { .. } => Action::UntagMfaDevice,
+            Self::ListMfaDeviceTags { .. } => Action::ListMfaDeviceTags,
+            Self::StartMfaSession { .. } => Action::GetSessionToken,
+            Self::KnownSeed { .. } => return None,
+        })
+    }
+
+    /// What the request is, for logs: its action, or "(local)".
+    pub fn name(&self) -> &'static str {
+        self.action().map_or("(local)", Action::as_str)
     }
 }
 

@@ -328,8 +328,8 @@ mod tests {
     use crate::app::{Msg, key};
     use crate::clock::{Clock, ManualClock};
     use crate::headless::{FIXED_NOW, Headless};
-    use crate::iam::Iam;
     use crate::iam::demo::{DemoAccount, DemoIdentity};
+    use crate::iam::{Action, Iam};
 
     const ME: &str = "jordan.lee";
     const MY_DEVICE: &str = "arn:aws:iam::210987654321:mfa/jordan.lee-pixel";
@@ -503,7 +503,7 @@ mod tests {
     async fn root_and_roles_are_not_offered_a_session() {
         let mut headless = Headless::demo(DemoIdentity::Root, 80, 24).await;
         let explicit = IamError::access_denied(
-            "iam:DeactivateMFADevice",
+            Action::DeactivateMfaDevice,
             "... with an explicit deny in a service control policy",
         );
         assert!(!offer_on(&mut headless, &explicit, REASON).await);
@@ -629,11 +629,11 @@ mod tests {
             "bad".into()
         )));
         assert!(is_rejected_code(&IamError::access_denied(
-            "sts:GetSessionToken",
+            Action::GetSessionToken,
             "MultiFactorAuthentication failed, unable to validate MFA code"
         )));
         assert!(!is_rejected_code(&IamError::access_denied(
-            "sts:GetSessionToken",
+            Action::GetSessionToken,
             "User: arn:aws:iam::1:user/a is not authorized to perform: sts:GetSessionToken"
         )));
     }

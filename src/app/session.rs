@@ -200,7 +200,7 @@ fn is_live(session: &MfaSession, now: UnixSeconds) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::iam::Timestamp;
+    use crate::iam::{Action, Timestamp};
 
     fn identity(arn: &str) -> CallerIdentity {
         CallerIdentity {
@@ -221,7 +221,7 @@ mod tests {
     }
 
     fn denied() -> IamError {
-        IamError::access_denied("iam:ListMFADevices", "not authorized")
+        IamError::access_denied(Action::ListMfaDevices, "not authorized")
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! AWS SDK ([`aws::AwsIam`]) and the in-process demo account ([`demo::DemoAccount`]). It knows nothing of
 //! the screen, and no SDK type leaves it.
 
+mod action;
 pub mod aws;
 pub mod demo;
 mod error;
@@ -13,6 +14,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+pub use action::Action;
 pub use error::{IamError, IamResult};
 pub use types::*;
 

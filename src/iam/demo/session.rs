@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::clock::UnixSeconds;
-use crate::iam::{IamError, MfaSession, Timestamp};
+use crate::iam::{Action, IamError, MfaSession, Timestamp};
 use crate::otp::{self, Seed};
 
 pub(super) const DEFAULT_SECONDS: u64 = 43_200;
@@ -37,7 +37,7 @@ pub(super) fn code_is_current(seed: &Seed, code: &str, now: UnixSeconds) -> bool
 pub(super) fn mfa_failed() -> IamError {
     // No explicit deny: this is not read as "an MFA session is needed", it is the session that failed.
     IamError::access_denied(
-        "sts:GetSessionToken",
+        Action::GetSessionToken,
         "MultiFactorAuthentication failed, unable to validate MFA code",
     )
 }
@@ -111,7 +111,7 @@ mod tests {
         let error = mfa_failed();
         assert_eq!(error.code(), "AccessDenied");
         assert!(!error.needs_mfa_session());
-        assert!(error.to_string().contains("sts:GetSessionToken"));
+        assert!(error.to_string().contains(Action::GetSessionToken.as_str()));
         assert!(
             error
                 .to_string()

@@ -294,7 +294,16 @@ async fn a_second_device_and_removal_need_an_mfa_session() {
         .await
         .unwrap_err();
     assert!(error.needs_mfa_session(), "{error}");
-    assert!(error.to_string().contains("iam:EnableMFADevice"));
+    assert!(
+        matches!(
+            error,
+            IamError::AccessDenied {
+                action: Action::EnableMfaDevice,
+                ..
+            }
+        ),
+        "{error}"
+    );
     assert!(error.to_string().contains("explicit deny"));
     let error = demo
         .deactivate_mfa_device("jordan.lee", JORDAN_DEVICE)
@@ -453,7 +462,10 @@ async fn pinned_policy_allows_only_the_user_name_as_device_name() {
         .unwrap_err();
     assert!(!error.needs_mfa_session(), "{error}");
     let text = error.to_string();
-    assert!(text.contains("iam:CreateVirtualMFADevice"), "{text}");
+    assert!(
+        text.contains(Action::CreateVirtualMfaDevice.as_str()),
+        "{text}"
+    );
     assert!(
         text.contains("arn:aws:iam::210987654321:mfa/priya-phone"),
         "{text}"
@@ -479,7 +491,16 @@ async fn self_service_tags_at_creation_need_a_session() {
     };
     let error = demo.create_virtual_mfa_device(&tagged).await.unwrap_err();
     assert!(error.needs_mfa_session(), "{error}");
-    assert!(error.to_string().contains("iam:TagMFADevice"));
+    assert!(
+        matches!(
+            error,
+            IamError::AccessDenied {
+                action: Action::TagMfaDevice,
+                ..
+            }
+        ),
+        "{error}"
+    );
     assert!(
         demo.known_seed("arn:aws:iam::210987654321:mfa/jordan.lee-ipad")
             .is_none()

@@ -12,8 +12,8 @@ use crate::app::manage::user_mfa_summary::MfaRank;
 use crate::app::{Effect, Msg, key};
 use crate::clock::ManualClock;
 use crate::headless::{FIXED_NOW, Headless};
-use crate::iam::IamError;
 use crate::iam::demo::{DemoAccount, DemoIdentity};
+use crate::iam::{Action, IamError};
 use crate::runtime::executor;
 
 fn row<'a>(state: &'a UsersState, name: &str) -> &'a UserRow {
@@ -115,7 +115,7 @@ async fn a_failed_user_listing_is_marked_on_the_row() {
     let (mut h, iam) = recorded(DemoIdentity::Admin, 120, 40).await;
     iam.fail(
         "iam:ListMFADevices",
-        IamError::access_denied("iam:ListMFADevices", "not allowed"),
+        IamError::access_denied(Action::ListMfaDevices, "not allowed"),
     );
     testing::open_users(&mut h).await;
     let state = users(&h);

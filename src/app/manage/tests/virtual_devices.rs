@@ -11,6 +11,7 @@ use crate::app::manage::testing::{
 };
 use crate::clock::ManualClock;
 use crate::headless::{FIXED_NOW, Headless};
+use crate::iam::Action;
 use crate::iam::demo::{DemoAccount, DemoIdentity};
 use crate::otp::window;
 
@@ -204,7 +205,7 @@ async fn snapshot_states(cols: u16, rows: u16) {
     iam.fail(
         "iam:ListVirtualMFADevices",
         crate::iam::IamError::access_denied(
-            "iam:ListVirtualMFADevices",
+            Action::ListVirtualMfaDevices,
             "User: arn:aws:iam::210987654321:user/admin is not authorized to perform: iam:ListVirtualMFADevices",
         ),
     );
