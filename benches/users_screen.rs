@@ -403,10 +403,10 @@ async fn open_users(backend: &Backend) -> RunFigures {
         "the screen still shows progress:\n{screen}"
     );
     let (calls, peak_in_flight) = backend.iam.take();
-    // "iam:ListMFADevices" -> "ListMFADevices": the figures name operations as the API reference does.
+    // The figures name operations as the API reference does: "ListMFADevices".
     let calls = calls
         .into_iter()
-        .map(|(action, n)| (action.split_once(':').map_or(action, |(_, name)| name), n))
+        .map(|(action, n)| (action.operation(), n))
         .collect();
     RunFigures {
         list_shown: list_shown.expect("the list showed"),

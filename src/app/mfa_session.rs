@@ -7,9 +7,22 @@
 use crossterm::event::KeyCode;
 
 use super::text_input::{InputChange, TextInput};
-use super::{Ctx, Event, Loadable, Nav, Outcome, Reply, Request, Response, Screen, Ticket};
-use crate::iam::{DeviceKind, IamError, MfaDevice, Principal, device_name_from_serial};
+use super::{Ctx, Event, Loadable, Nav, Outcome, Pending, Reply, Response, Screen, Ticket};
+use crate::iam::{
+    Code, DeviceKind, IamError, IamResult, MfaDevice, MfaSession, Operation, Principal,
+    device_name_from_serial, op,
+};
 use crate::otp::Seed;
+
+/// What a request of the prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Wait {
+    Devices,
+    /// The demo account's seed of one of the caller's devices.
+    Seed(String),
+    /// GetSessionToken.
+    Start,
+}
 
 #[derive(Debug)]
 pub struct MfaSessionState {
@@ -24,9 +37,7 @@ pub struct MfaSessionState {
     pub code_error: Option<String>,
     /// The demo account's seeds of the caller's devices, so the prompt can show their current codes.
     demo_seeds: Vec<(String, Seed)>,
-    seed_tickets: Vec<(Ticket, String)>,
-    devices_ticket: Option<Ticket>,
-    start_ticket: Option<Ticket>,
+    pending: Pending<Wait>,
 }
 
 impl MfaSessionState {
@@ -39,9 +50,7 @@ impl MfaSessionState {
             code: TextInput::code().secret(),
             code_error: None,
             demo_seeds: Vec::new(),
-            seed_tickets: Vec::new(),
-            devices_ticket: None,
-            start_ticket: None,
+            pending: Pending::default(),
         };
         state.load_devices(ctx);
         state
@@ -67,7 +76,7 @@ impl MfaSessionState {
 
     /// True while GetSessionToken is on its way.
     pub fn is_starting(&self) -> bool {
-        self.start_ticket.is_some()
+        self.pending.waits_for(&Wait::Start)
     }
 
     /// The demo device's current code, when the backend is the demo account and knows the seed.
@@ -83,9 +92,10 @@ impl MfaSessionState {
         match ctx.session.own_user_name() {
             Some(user_name) => {
                 self.devices = Loadable::Loading;
-                self.devices_ticket = Some(ctx.call(Request::ListMfaDevices { user_name }));
+                let listing = op::ListMfaDevices { user_name };
+                self.pending.replace(ctx, listing, Wait::Devices);
             }
-            None => self.devices_ticket = None,
+            None => self.pending.forget(|wait| *wait == Wait::Devices),
         }
     }
 
@@ -95,7 +105,7 @@ impl MfaSessionState {
             Event::Response(ticket, Response::Iam(result)) => self.on_response(ctx, ticket, result),
             Event::Tick => {
                 // Opened before GetCallerIdentity answered: ask once the caller's name is known.
-                if self.devices_ticket.is_none() && self.devices.is_loading() {
+                if !self.pending.waits_for(&Wait::Devices) && self.devices.is_loading() {
                     self.load_devices(ctx);
                 }
                 Nav::Stay
@@ -155,40 +165,31 @@ impl MfaSessionState {
             return;
         }
         self.code_error = None;
-        let request = Request::StartMfaSession {
+        let request = op::StartMfaSession {
             serial,
-            code: self.code.value().to_string(),
+            code: Code::from(self.code.value()),
             duration: None,
         };
-        self.start_ticket = Some(ctx.call(request));
+        self.pending.call(ctx, request, Wait::Start);
     }
 
-    fn on_response(
-        &mut self,
-        ctx: &mut Ctx,
-        ticket: Ticket,
-        result: crate::iam::IamResult<Reply>,
-    ) -> Nav {
-        if Some(ticket) == self.devices_ticket {
-            self.devices_ticket = None;
-            self.on_devices(ctx, result);
-        } else if Some(ticket) == self.start_ticket {
-            self.start_ticket = None;
-            return self.on_started(ctx, result);
-        } else if let Ok(Reply::KnownSeed(Some(seed))) = result {
-            // Seeds come only from the demo account; a late one for a reloaded list still fits its serial.
-            if let Some(serial) = self.pending_seed_serial(ticket) {
-                self.demo_seeds.push((serial, seed));
+    fn on_response(&mut self, ctx: &mut Ctx, ticket: Ticket, result: IamResult<Reply>) -> Nav {
+        match self.pending.take(ticket) {
+            Some(Wait::Devices) => self.on_devices(ctx, op::ListMfaDevices::answer(result)),
+            Some(Wait::Start) => return self.on_started(ctx, op::StartMfaSession::answer(result)),
+            Some(Wait::Seed(serial)) => {
+                // Seeds come only from the demo account.
+                if let Ok(Some(seed)) = op::KnownSeed::answer(result) {
+                    self.demo_seeds.push((serial, seed));
+                }
             }
+            None => {}
         }
         Nav::Stay
     }
 
-    fn on_devices(&mut self, ctx: &mut Ctx, result: crate::iam::IamResult<Reply>) {
-        self.devices = Loadable::from_result(result.map(|reply| match reply {
-            Reply::MfaDevices(devices) => devices,
-            other => unreachable!("ListMFADevices answered {other:?}"),
-        }));
+    fn on_devices(&mut self, ctx: &mut Ctx, result: IamResult<Vec<MfaDevice>>) {
+        self.devices = Loadable::from_result(result);
         self.selected = 0;
         if ctx.session.demo {
             let serials: Vec<String> = self
@@ -196,28 +197,20 @@ impl MfaSessionState {
                 .iter()
                 .map(|d| d.serial.clone())
                 .collect();
-            self.seed_tickets = serials
-                .into_iter()
-                .map(|serial| {
-                    (
-                        ctx.call(Request::KnownSeed {
-                            serial: serial.clone(),
-                        }),
-                        serial,
-                    )
-                })
-                .collect();
+            // Seeds asked for an earlier list are of no use any more.
+            self.pending.forget(|wait| matches!(wait, Wait::Seed(_)));
+            for serial in serials {
+                let asked = op::KnownSeed {
+                    serial: serial.clone(),
+                };
+                self.pending.call(ctx, asked, Wait::Seed(serial));
+            }
         }
     }
 
-    fn pending_seed_serial(&mut self, ticket: Ticket) -> Option<String> {
-        let index = self.seed_tickets.iter().position(|(t, _)| *t == ticket)?;
-        Some(self.seed_tickets.swap_remove(index).1)
-    }
-
-    fn on_started(&mut self, ctx: &mut Ctx, result: crate::iam::IamResult<Reply>) -> Nav {
+    fn on_started(&mut self, ctx: &mut Ctx, result: IamResult<MfaSession>) -> Nav {
         match result {
-            Ok(Reply::Session(session)) => {
+            Ok(session) => {
                 ctx.notify(format!(
                     "MFA session started with {}; it lasts until {}",
                     device_name_from_serial(&session.serial),
@@ -226,7 +219,6 @@ impl MfaSessionState {
                 ctx.session.mfa_session = Some(session.clone());
                 Nav::Pop(Outcome::MfaSessionStarted(session))
             }
-            Ok(other) => unreachable!("GetSessionToken answered {other:?}"),
             Err(error) if is_rejected_code(&error) => {
                 let device = self
                     .selected_device()

@@ -11,9 +11,8 @@
 //! Only AccessDenied counts as "no" (the IAM layer reads ListUsers' so); any other failure leaves the mode
 //! unknown rather than calling an administrator "self-service" because of a network hiccup.
 
-use super::Request;
 use crate::clock::UnixSeconds;
-use crate::iam::{CallerIdentity, CallerMode, IamError, IamResult, MfaSession, Principal};
+use crate::iam::{CallerIdentity, CallerMode, IamError, IamResult, MfaSession, Principal, op};
 
 /// A valid IAM user name that no one is expected to have: the second probe asks for its devices.
 pub const OTHERS_PROBE_USER: &str = "iam-mfa-permission-probe";
@@ -125,11 +124,11 @@ impl Session {
     }
 
     /// The second probe, when the detection waits for it: an IAM user who may list users.
-    pub fn others_probe(&self) -> Option<Request> {
+    pub fn others_probe(&self) -> Option<op::ListMfaDevices> {
         let wanted = matches!(self.principal(), Some(Principal::IamUser { .. }))
             && self.may_list_users.loaded() == Some(&true)
             && self.may_manage_others.is_loading();
-        wanted.then(|| Request::ListMfaDevices {
+        wanted.then(|| op::ListMfaDevices {
             user_name: OTHERS_PROBE_USER.to_string(),
         })
     }
@@ -240,7 +239,7 @@ mod tests {
         assert_eq!(s.mode, None, "waits for the second probe");
         assert_eq!(
             s.others_probe(),
-            Some(Request::ListMfaDevices {
+            Some(op::ListMfaDevices {
                 user_name: OTHERS_PROBE_USER.into()
             })
         );
