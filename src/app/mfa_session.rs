@@ -219,7 +219,9 @@ impl MfaSessionState {
                 ctx.session.mfa_session = Some(session.clone());
                 Nav::Pop(Outcome::MfaSessionStarted(session))
             }
-            Err(error) if is_rejected_code(&error) => {
+            // Either backend answers a code STS turned down so (the adapter reads STS's AccessDenied
+            // "MultiFactorAuthentication failed" as a bad code).
+            Err(IamError::InvalidAuthenticationCode(_)) => {
                 let device = self
                     .selected_device()
                     .map_or("the device", |d| device_name_from_serial(&d.serial));
@@ -234,18 +236,6 @@ impl MfaSessionState {
                 Nav::Stay
             }
         }
-    }
-}
-
-/// A code STS turned down. The AWS adapter reads GetSessionToken's AccessDenied "MultiFactorAuthentication
-/// failed" as a bad code; the demo account answers that AccessDenied as it is.
-fn is_rejected_code(error: &IamError) -> bool {
-    match error {
-        IamError::InvalidAuthenticationCode(_) => true,
-        IamError::AccessDenied { message, .. } => message
-            .to_ascii_lowercase()
-            .contains("multifactorauthentication"),
-        _ => false,
     }
 }
 
@@ -613,20 +603,5 @@ mod tests {
         headless.app.session.identity = identity;
         headless.send(Msg::Tick(FIXED_NOW + 1)).await;
         assert_eq!(prompt(&headless).unwrap().usable_devices().len(), 1);
-    }
-
-    #[test]
-    fn rejected_codes_from_either_backend() {
-        assert!(is_rejected_code(&IamError::InvalidAuthenticationCode(
-            "bad".into()
-        )));
-        assert!(is_rejected_code(&IamError::access_denied(
-            Action::GetSessionToken,
-            "MultiFactorAuthentication failed, unable to validate MFA code"
-        )));
-        assert!(!is_rejected_code(&IamError::access_denied(
-            Action::GetSessionToken,
-            "User: arn:aws:iam::1:user/a is not authorized to perform: sts:GetSessionToken"
-        )));
     }
 }
