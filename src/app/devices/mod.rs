@@ -757,5 +757,4 @@ impl DevicesState {
 }
 
 #[cfg(test)]
-#[path = "manage/tests/devices.rs"]
 mod tests;

@@ -452,5 +452,4 @@ fn count_virtual(devices: &[MfaDevice]) -> usize {
 }
 
 #[cfg(test)]
-#[path = "manage/tests/users.rs"]
 mod tests;

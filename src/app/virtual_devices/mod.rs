@@ -312,5 +312,4 @@ pub fn short_name(serial: &str) -> &str {
 }
 
 #[cfg(test)]
-#[path = "manage/tests/virtual_devices.rs"]
 mod tests;
