@@ -2,8 +2,7 @@
 //! session switch, and every documented error code. Errors are fed as the raw XML answers IAM and STS
 //! send, so the SDK's own parser runs as it would against AWS.
 
-#[path = "support/iam_answers.rs"]
-mod iam_answers;
+mod support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -31,10 +30,10 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::{Blob, DateTime};
-use iam_answers::error_answer;
 use iam_mfa::iam::aws::AwsIam;
 use iam_mfa::iam::{Action, Iam, IamError, IamResult, NewVirtualDevice, Tag};
 use iam_mfa::otp::Seed;
+use support::iam_answers::error_answer;
 
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/alice-phone";
 const USER: &str = "alice";

@@ -1,3 +1,13 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests. Every test crate includes all of them with `mod support;`
+//! and uses the part it needs:
+//!
+//! - `moto`: the moto server `scripts/test.sh` starts, clients pointed at it, unique names;
+//! - `pty`: the real binary in a pseudo-terminal, read through a terminal emulator;
+//! - `iam_answers`: raw IAM/STS answers for aws-smithy-mocks rules.
 
+// Each test crate uses a different part.
+#![allow(dead_code)]
+
+pub mod iam_answers;
 pub mod moto;
+pub mod pty;
