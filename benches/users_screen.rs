@@ -378,9 +378,8 @@ async fn open_users(backend: &Backend) -> RunFigures {
     let all_filled = started.elapsed();
 
     let state = driver.users();
-    let rows = match state.rows.loaded() {
-        Some(rows) => rows,
-        None => panic!("the user list did not load: {:?}", state.rows),
+    let Some(rows) = state.rows.loaded() else {
+        panic!("the user list did not load: {:?}", state.rows)
     };
     assert_eq!(
         state.details_failed, 0,

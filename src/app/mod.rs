@@ -343,7 +343,7 @@ impl App {
         if self.help_open {
             if matches!(
                 key.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)
+                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1)
             ) {
                 self.help_open = false;
             }

@@ -4,9 +4,8 @@
 //! - `moto`: the moto server `scripts/test.sh` starts, clients pointed at it, unique names;
 //! - `pty`: the real binary in a pseudo-terminal, read through a terminal emulator;
 //! - `iam_answers`: raw IAM/STS answers for aws-smithy-mocks rules.
-
-// Each test crate uses a different part.
-#![allow(dead_code)]
+//!
+//! Each test crate uses a different part, so each helper file allows dead code itself.
 
 pub mod iam_answers;
 pub mod moto;

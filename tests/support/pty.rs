@@ -25,7 +25,7 @@
 //! app redraws asynchronously). A lone Esc is told apart from an escape sequence by a pause, so
 //! `send_keys(keys::ESC)` pauses briefly after writing it; do not glue Esc to other keys in one string.
 
-// Each user (test crates, the start-up benchmark) uses a different part.
+// Each test crate, and the start-up benchmark, uses a different part.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
