@@ -394,11 +394,11 @@ impl App {
             None => {}
         }
         // Listing users is not enough to be an admin: see `session`.
-        if !self.others_probe_sent {
-            if let Some(request) = self.session.others_probe() {
-                self.others_probe_sent = true;
-                self.app_call(request, AppQuery::OthersProbe);
-            }
+        if !self.others_probe_sent
+            && let Some(request) = self.session.others_probe()
+        {
+            self.others_probe_sent = true;
+            self.app_call(request, AppQuery::OthersProbe);
         }
         if let Some(problem) = self.session.mode_problem() {
             let text = format!(

@@ -519,10 +519,9 @@ impl DevicesState {
             Some(Wait::Seed(serial)) => {
                 if let (Some(Dialog::Resync(form)), Ok(Some(seed))) =
                     (self.dialog.as_deref_mut(), op::KnownSeed::answer(result))
+                    && form.serial == serial
                 {
-                    if form.serial == serial {
-                        form.set_seed(seed);
-                    }
+                    form.set_seed(seed);
                 }
             }
             Some(Wait::Change(work)) => {
@@ -541,10 +540,9 @@ impl DevicesState {
         let tags = Loadable::from_result(result);
         if let (Some(Dialog::Tags(editor)), Loadable::Loaded(tags)) =
             (self.dialog.as_deref_mut(), &tags)
+            && editor.serial == serial
         {
-            if editor.serial == serial {
-                editor.set_tags(tags.clone());
-            }
+            editor.set_tags(tags.clone());
         }
         self.tags.insert(serial, tags);
     }
