@@ -132,7 +132,7 @@ mod tests {
             code1: Code::from("123456"),
             code2: Code::from("654321"),
         });
-        assert_eq!(request.action(), Some(Action::EnableMfaDevice));
+        assert_eq!(request.action(), Action::EnableMfaDevice.as_str());
         assert_eq!(op::StartMfaSession::ACTION, Some(Action::GetSessionToken));
         let shown = format!("{request:?}");
         assert!(
@@ -140,6 +140,7 @@ mod tests {
             "{shown}"
         );
         let seed = Request::from(op::KnownSeed { serial: "x".into() });
-        assert_eq!(seed.action(), None);
+        assert_eq!(seed.action(), "KnownSeed");
+        assert_eq!(op::KnownSeed::ACTION, None);
     }
 }

@@ -137,7 +137,7 @@ fn apply(app: &mut App, executor: &Executor, msg: Msg) -> Flow {
 /// app is killed and cannot ask the user.
 async fn cleanup(app: &App, iam: &dyn Iam) {
     for request in app.cleanup_requests() {
-        let action = request.name();
+        let action = request.action();
         match tokio::time::timeout(CLEANUP_LIMIT, executor::execute(iam, request)).await {
             Ok(Ok(_)) => tracing::info!(action, "cleaned up on exit"),
             Ok(Err(error)) => tracing::warn!(action, %error, "cleanup on exit failed"),

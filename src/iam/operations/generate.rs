@@ -141,16 +141,9 @@ macro_rules! iam_operations {
         }
 
         impl Request {
-            /// The IAM/STS action this request calls; `None` for what the backend answers without one.
-            pub fn action(&self) -> Option<Action> {
-                match self {
-                    $( Self::$name(_) => Some(Action::$action), )*
-                    Self::KnownSeed(_) => None,
-                }
-            }
-
-            /// What the request is, for logs: its action, or the operation's name when it calls none.
-            pub fn name(&self) -> &'static str {
+            /// The IAM/STS action this request calls, as policies name it (`iam:EnableMFADevice`), for
+            /// logs and messages; "KnownSeed" for the one that calls none. Typed: `Operation::ACTION`.
+            pub fn action(&self) -> &'static str {
                 match self {
                     $( Self::$name(_) => Action::$action.as_str(), )*
                     Self::KnownSeed(_) => "KnownSeed",
