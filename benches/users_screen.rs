@@ -378,9 +378,8 @@ async fn open_users(backend: &Backend) -> RunFigures {
     let all_filled = started.elapsed();
 
     let state = driver.users();
-    let rows = match state.rows.loaded() {
-        Some(rows) => rows,
-        None => panic!("the user list did not load: {:?}", state.rows),
+    let Some(rows) = state.rows.loaded() else {
+        panic!("the user list did not load: {:?}", state.rows)
     };
     assert_eq!(
         state.details_failed, 0,
@@ -403,10 +402,10 @@ async fn open_users(backend: &Backend) -> RunFigures {
         "the screen still shows progress:\n{screen}"
     );
     let (calls, peak_in_flight) = backend.iam.take();
-    // "iam:ListMFADevices" -> "ListMFADevices": the figures name operations as the API reference does.
+    // The figures name operations as the API reference does: "ListMFADevices".
     let calls = calls
         .into_iter()
-        .map(|(action, n)| (action.split_once(':').map_or(action, |(_, name)| name), n))
+        .map(|(action, n)| (action.operation(), n))
         .collect();
     RunFigures {
         list_shown: list_shown.expect("the list showed"),

@@ -4,6 +4,10 @@
 //! are pure; [`app`] is the state machine (no I/O); [`ui`] renders it; [`runtime`] owns the terminal and
 //! carries out the effects the state machine asks for.
 
+// Every case is answered: a reply to the wrong request is an `IamError` (`iam::Operation::answer`),
+// never a panic. (The other lints are in Cargo.toml.)
+#![deny(clippy::unreachable)]
+
 pub mod app;
 pub mod cli;
 pub mod clipboard;

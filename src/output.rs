@@ -37,6 +37,8 @@ fn stdout_was_closed() -> bool {
 }
 
 #[cfg(unix)]
+// The one unsafe block of the crate (unsafe_code is denied everywhere else).
+#[allow(unsafe_code)]
 mod start {
     use std::sync::atomic::{AtomicBool, Ordering};
 

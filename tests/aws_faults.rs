@@ -134,6 +134,10 @@ async fn create_through(fault: Fault) -> (FaultyEndpoint, String, IamResult<Stri
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_create_whose_answer_is_lost_comes_back_as_entity_already_exists() {
     for fault in [Fault::ApplyThen500, Fault::ApplyThenDrop] {
         let (endpoint, serial, result) = create_through(fault).await;
@@ -160,6 +164,10 @@ async fn a_create_whose_answer_is_lost_comes_back_as_entity_already_exists() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_create_dropped_or_failed_before_moto_is_retried_and_succeeds() {
     for fault in [Fault::Drop, Fault::Error500] {
         let endpoint = faulty("create-retried");
@@ -180,6 +188,10 @@ async fn a_create_dropped_or_failed_before_moto_is_retried_and_succeeds() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_create_failing_every_attempt_is_service_failure_and_creates_nothing() {
     let endpoint = faulty("create-500-always");
     endpoint.fail(CREATE, Fault::Error500, 3);
@@ -203,6 +215,10 @@ async fn a_create_failing_every_attempt_is_service_failure_and_creates_nothing()
 // ---- EnableMFADevice ----
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn an_enable_whose_answer_is_lost_comes_back_as_entity_already_exists() {
     for fault in [Fault::ApplyThenDrop, Fault::ApplyThen500] {
         let (user, serial) = user_and_device("lost-enable").await;
@@ -232,6 +248,10 @@ async fn an_enable_whose_answer_is_lost_comes_back_as_entity_already_exists() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn an_enable_that_times_out_after_taking_effect_comes_back_as_entity_already_exists() {
     // Issue 8's "10 s attempt timeout on a slow Enable", with a 1 s attempt timeout.
     let (user, serial) = user_and_device("slow-enable").await;
@@ -262,6 +282,10 @@ async fn an_enable_that_times_out_after_taking_effect_comes_back_as_entity_alrea
 // ---- DeactivateMFADevice and DeleteVirtualMFADevice ----
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_deactivate_whose_answer_is_lost_comes_back_as_no_such_entity() {
     for fault in [Fault::ApplyThen500, Fault::ApplyThenDrop] {
         let (user, serial) = enrolled("lost-deactivate").await;
@@ -287,6 +311,10 @@ async fn a_deactivate_whose_answer_is_lost_comes_back_as_no_such_entity() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_delete_whose_answer_is_lost_comes_back_as_no_such_entity() {
     for fault in [Fault::ApplyThen500, Fault::ApplyThenDrop] {
         let (_, serial) = user_and_device("lost-delete").await;
@@ -304,6 +332,10 @@ async fn a_delete_whose_answer_is_lost_comes_back_as_no_such_entity() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_fault_on_one_serial_leaves_the_others_alone() {
     // A sweep deletes several devices; a rule with a form-field match hits one of them.
     let (_, first) = user_and_device("sweep").await;
@@ -328,6 +360,10 @@ async fn a_fault_on_one_serial_leaves_the_others_alone() {
 // ---- Throttling ----
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn throttled_twice_the_sdk_retry_succeeds() {
     let endpoint = faulty("throttle-twice");
     endpoint.fail("ListVirtualMFADevices", Fault::Throttle, 2);
@@ -344,6 +380,10 @@ async fn throttled_twice_the_sdk_retry_succeeds() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn throttled_on_every_attempt_is_throttled() {
     let endpoint = faulty("throttle-always");
     endpoint.fail("ListUsers", Fault::Throttle, 3);
@@ -356,6 +396,10 @@ async fn throttled_on_every_attempt_is_throttled() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_share_of_throttling_with_a_seed_repeats() {
     // Two endpoints, the same rule and seed: the same decisions, call by call (the SDK's retries off, so
     // each call is one request).
@@ -391,6 +435,10 @@ async fn a_share_of_throttling_with_a_seed_repeats() {
 // ---- Hangs and timeouts ----
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_hang_ends_in_the_attempt_timeout_and_the_retry_succeeds() {
     let endpoint = faulty("hang-once");
     endpoint.fail("ListUsers", Fault::Hang, 1);
@@ -406,6 +454,10 @@ async fn a_hang_ends_in_the_attempt_timeout_and_the_retry_succeeds() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_hang_on_every_attempt_is_a_network_error_when_the_call_times_out() {
     let endpoint = faulty("hang-always");
     endpoint.fail("ListUsers", Fault::Hang, 10);
@@ -437,6 +489,10 @@ async fn a_hang_on_every_attempt_is_a_network_error_when_the_call_times_out() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_hang_shorter_than_the_attempt_timeout_is_a_dropped_connection() {
     // With the app's own timeouts (10 s per attempt) a hang held for 1 s ends as a drop, and is retried.
     let endpoint = faulty("hang-short");
@@ -458,6 +514,10 @@ async fn a_hang_shorter_than_the_attempt_timeout_is_a_dropped_connection() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_slow_answer_within_the_attempt_timeout_is_one_attempt() {
     let endpoint = faulty("delay");
     endpoint.add(Rule::new("ListUsers", Fault::Delay).hold(Duration::from_millis(500)));
@@ -475,6 +535,10 @@ async fn a_slow_answer_within_the_attempt_timeout_is_one_attempt() {
 // ---- STS, and the proxy's isolation ----
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn sts_calls_get_sts_errors_and_are_retried() {
     let endpoint = faulty("sts-500");
     endpoint.fail("GetCallerIdentity", Fault::Error500, 1);
@@ -490,6 +554,10 @@ async fn sts_calls_get_sts_errors_and_are_retried() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn one_test_s_faults_never_reach_another_endpoint() {
     let noisy = faulty("noisy");
     noisy.fail("*", Fault::Error500, 100);
@@ -523,6 +591,10 @@ fn iam_mfa_list(endpoint: &FaultyEndpoint) -> (Output, Duration) {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 fn the_binary_retries_a_throttled_list_and_gives_up_after_three_attempts() {
     let endpoint = faulty("binary-throttle");
     endpoint.fail("ListVirtualMFADevices", Fault::Throttle, 2);

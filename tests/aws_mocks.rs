@@ -2,8 +2,7 @@
 //! session switch, and every documented error code. Errors are fed as the raw XML answers IAM and STS
 //! send, so the SDK's own parser runs as it would against AWS.
 
-#[path = "support/iam_answers.rs"]
-mod iam_answers;
+mod support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -31,10 +30,10 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::{Blob, DateTime};
-use iam_answers::error_answer;
 use iam_mfa::iam::aws::AwsIam;
-use iam_mfa::iam::{Iam, IamError, IamResult, NewVirtualDevice, Tag};
+use iam_mfa::iam::{Action, Iam, IamError, IamResult, NewVirtualDevice, Tag};
 use iam_mfa::otp::Seed;
+use support::iam_answers::error_answer;
 
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/alice-phone";
 const USER: &str = "alice";
@@ -502,7 +501,7 @@ async fn other_session_denials_name_sts_get_session_token() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, IamError::AccessDenied { action, .. } if action == "sts:GetSessionToken"),
+        matches!(&error, IamError::AccessDenied { action, .. } if *action == Action::GetSessionToken),
         "{error:?}"
     );
 }
@@ -553,13 +552,13 @@ enum Operation {
 }
 
 impl Operation {
-    fn action(self) -> &'static str {
+    fn action(self) -> Action {
         match self {
-            Self::Enable => "iam:EnableMFADevice",
-            Self::Create => "iam:CreateVirtualMFADevice",
-            Self::Delete => "iam:DeleteVirtualMFADevice",
-            Self::Deactivate => "iam:DeactivateMFADevice",
-            Self::Resync => "iam:ResyncMFADevice",
+            Self::Enable => Action::EnableMfaDevice,
+            Self::Create => Action::CreateVirtualMfaDevice,
+            Self::Delete => Action::DeleteVirtualMfaDevice,
+            Self::Deactivate => Action::DeactivateMfaDevice,
+            Self::Resync => Action::ResyncMfaDevice,
         }
     }
 
@@ -758,9 +757,10 @@ async fn an_explicit_deny_asks_for_an_mfa_session() {
         .await;
     assert!(error.needs_mfa_session(), "{error:?}");
     assert!(
-        error
-            .to_string()
-            .contains("iam:DeactivateMFADevice without an MFA session"),
+        error.to_string().contains(&format!(
+            "{} without an MFA session",
+            Action::DeactivateMfaDevice
+        )),
         "{error}"
     );
 }

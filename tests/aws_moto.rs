@@ -1,7 +1,8 @@
 //! Every IAM/STS operation moto implements, through the real aws-sdk-iam/sts clients of `AwsIam`, against
 //! the moto server that `scripts/test.sh` starts (`IAM_MFA_MOTO_ENDPOINT`). moto checks almost no rule
 //! (any code is accepted), so these tests prove the wire path: requests, responses, paging, error codes.
-//! Each test makes its own users and devices, so they run in parallel on one server.
+//! Each test makes its own users and devices, so they run in parallel on one server. Without the `moto`
+//! feature (a plain `cargo test`) they are ignored; `scripts/test.sh` turns it on.
 
 mod support;
 
@@ -38,6 +39,10 @@ async fn virtual_serials(iam: &AwsIam, filter: AssignmentFilter) -> Vec<String> 
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn caller_identity_is_moto_s_account() {
     let identity = moto::aws_iam()
         .caller_identity()
@@ -49,11 +54,19 @@ async fn caller_identity_is_moto_s_account() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn may_list_users_is_true_on_moto() {
     assert_eq!(moto::aws_iam().may_list_users().await, Ok(true));
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn list_users_returns_every_user() {
     let created = [
         moto::create_user("list-users").await,
@@ -72,6 +85,10 @@ async fn list_users_returns_every_user() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn get_user_by_name_and_missing_user() {
     let iam = moto::aws_iam();
     let name = moto::create_user("get-user").await;
@@ -88,6 +105,10 @@ async fn get_user_by_name_and_missing_user() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn get_user_without_name_is_the_caller() {
     // moto answers for the access key's user, or its "default_user" for unknown keys.
     let user = moto::aws_iam().get_user(None).await.expect("get own user");
@@ -95,6 +116,10 @@ async fn get_user_without_name_is_the_caller() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn create_with_path_and_tags_returns_the_serial_and_a_64_character_seed() {
     let iam = moto::aws_iam();
     let name = moto::unique_name("create");
@@ -128,6 +153,10 @@ async fn create_with_path_and_tags_returns_the_serial_and_a_64_character_seed() 
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn creating_a_taken_name_is_entity_already_exists() {
     let iam = moto::aws_iam();
     let request = NewVirtualDevice {
@@ -146,6 +175,10 @@ async fn creating_a_taken_name_is_entity_already_exists() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn enable_then_list_by_user_and_by_each_filter() {
     let iam = moto::aws_iam();
     let (user, serial) = enrolled_device(&iam, "enable").await;
@@ -180,6 +213,10 @@ async fn enable_then_list_by_user_and_by_each_filter() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn deactivate_unassigns_and_delete_removes() {
     let iam = moto::aws_iam();
     let (user, serial) = enrolled_device(&iam, "deactivate").await;
@@ -218,6 +255,10 @@ async fn deactivate_unassigns_and_delete_removes() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn mfa_session_switches_later_calls_to_its_credentials() {
     let iam = moto::aws_iam();
     let (user, serial) = enrolled_device(&iam, "session").await;
@@ -252,6 +293,10 @@ async fn mfa_session_switches_later_calls_to_its_credentials() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn unimplemented_operations_are_not_implemented() {
     let iam = moto::aws_iam();
     let (user, serial) = enrolled_device(&iam, "resync").await;
@@ -274,6 +319,10 @@ async fn unimplemented_operations_are_not_implemented() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_device_made_with_the_raw_sdk_is_listed_with_the_same_serial_and_user() {
     let raw = moto::raw_iam();
     let user = moto::create_user("raw").await;
@@ -309,6 +358,10 @@ async fn a_device_made_with_the_raw_sdk_is_listed_with_the_same_serial_and_user(
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn a_missing_profile_is_refused_before_any_call() {
     // Through `connect`, as the binary does; the endpoint is moto, so nothing leaves loopback. The
     // message itself, with the profiles that do exist, is checked in tests/cli.rs.

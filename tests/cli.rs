@@ -449,6 +449,10 @@ fn the_interface_refuses_to_run_without_a_terminal() {
 /// Devices made by another client (the aws CLI when `.venv/bin/aws` exists, otherwise the raw SDK) are
 /// listed by `iam-mfa --endpoint-url URL list` with the same serial numbers and users.
 #[test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 fn moto_devices_made_elsewhere_are_listed_with_their_users() {
     let endpoint = moto::endpoint();
     let maker = DeviceMaker::new(&endpoint);

@@ -8,10 +8,6 @@
 //!
 //! Every test ends with the app gone (quit, or SIGTERM) and checks that the terminal was restored.
 
-#[path = "support/pty.rs"]
-mod pty;
-// The moto helpers are shared with other test crates; this file uses some of them.
-#[allow(dead_code)]
 mod support;
 
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
@@ -20,8 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_iam::types::AssignmentStatusType;
-use pty::{PtyApp, WAIT, keys};
 use support::moto;
+use support::pty::{PtyApp, WAIT, keys};
 
 /// Room for every screen of the wizard, the QR code included.
 const COLS: u16 = 120;
@@ -560,6 +556,10 @@ fn decode_qr(pixels: &[Vec<u8>]) -> Vec<String> {
 // --- 2. the wizard on moto ------------------------------------------------------------------------------------
 
 #[test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 fn moto_wizard_enrolls_a_device_that_aws_sdk_sees_assigned() {
     let account = MotoAccount::new();
     let user = account.create_user("e2e-wizard");
@@ -601,6 +601,10 @@ fn created_on_moto(account: &MotoAccount, user: &str) -> (PtyApp, String) {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 fn moto_cancel_after_creation_deletes_the_device() {
     let account = MotoAccount::new();
     let user = account.create_user("e2e-cancel");
@@ -644,6 +648,10 @@ fn demo_cancel_after_creation_leaves_no_unassigned_device() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 fn moto_sigterm_while_the_device_is_not_enabled_deletes_it() {
     let account = MotoAccount::new();
     let user = account.create_user("e2e-sigterm");

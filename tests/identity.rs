@@ -2,11 +2,7 @@
 //! the real `AwsIam` adapter, against aws-smithy-mocks for every kind of caller and partition, and against
 //! moto for an IAM user signing with their own access key.
 
-#[allow(dead_code)]
 mod support;
-
-#[path = "support/iam_answers.rs"]
-mod iam_answers;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,13 +16,13 @@ use aws_sdk_sts::Client as StsClient;
 use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_types::retry::RetryConfig;
-use iam_answers::error_answer;
 use iam_mfa::app::Loadable;
 use iam_mfa::app::session::OTHERS_PROBE_USER;
 use iam_mfa::clock::ManualClock;
 use iam_mfa::headless::{FIXED_NOW, Headless};
 use iam_mfa::iam::aws::AwsIam;
 use iam_mfa::iam::{CallerMode, Iam, IamError, Partition, Principal};
+use support::iam_answers::error_answer;
 
 const ACCOUNT: &str = "123456789012";
 
@@ -323,6 +319,10 @@ async fn a_failed_identity_is_shown_and_sets_no_mode() {
 
 /// moto: an IAM user signing with their own access key is that user, and (moto checks no policy) an admin.
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 async fn moto_iam_user_caller() {
     let user = support::moto::create_user("identity").await;
     let key = support::moto::raw_iam()

@@ -1,118 +1,19 @@
 //! What the state machine asks the runtime to do, and what comes back. The state machine never performs
 //! I/O: it returns [`Effect`]s; the runtime carries them out and answers with a [`Response`] under the same
 //! [`Ticket`], so a result for a screen the user has left can be recognised and dropped.
+//! IAM requests and their replies are the IAM layer's [`Request`] and [`Reply`], generated from its
+//! operation table.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use crate::iam::{
-    AssignmentFilter, CallerIdentity, CreatedVirtualDevice, IamResult, MfaDevice, MfaSession,
-    NewVirtualDevice, Tag, User, VirtualMfaDevice,
-};
-use crate::otp::Seed;
+use crate::iam::IamResult;
+pub use crate::iam::{Reply, Request};
 
 /// Identifies one request; unique for the life of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Ticket(pub u64);
-
-/// One IAM operation, as data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    CallerIdentity,
-    MayListUsers,
-    ListUsers,
-    GetUser {
-        user_name: Option<String>,
-    },
-    ListMfaDevices {
-        user_name: String,
-    },
-    ListVirtualMfaDevices {
-        filter: AssignmentFilter,
-    },
-    CreateVirtualMfaDevice(NewVirtualDevice),
-    EnableMfaDevice {
-        user_name: String,
-        serial: String,
-        code1: String,
-        code2: String,
-    },
-    DeactivateMfaDevice {
-        user_name: String,
-        serial: String,
-    },
-    ResyncMfaDevice {
-        user_name: String,
-        serial: String,
-        code1: String,
-        code2: String,
-    },
-    DeleteVirtualMfaDevice {
-        serial: String,
-    },
-    TagMfaDevice {
-        serial: String,
-        tags: Vec<Tag>,
-    },
-    UntagMfaDevice {
-        serial: String,
-        keys: Vec<String>,
-    },
-    ListMfaDeviceTags {
-        serial: String,
-    },
-    StartMfaSession {
-        serial: String,
-        code: String,
-        duration: Option<Duration>,
-    },
-    /// The seed of an existing device, where the backend knows it (the demo account does; AWS never).
-    KnownSeed {
-        serial: String,
-    },
-}
-
-impl Request {
-    /// The IAM/STS action this request calls, for messages and logs.
-    pub fn action(&self) -> &'static str {
-        match self {
-            Self::CallerIdentity => "sts:GetCallerIdentity",
-            Self::MayListUsers | Self::ListUsers => "iam:ListUsers",
-            Self::GetUser { .. } => "iam:GetUser",
-            Self::ListMfaDevices { .. } => "iam:ListMFADevices",
-            Self::ListVirtualMfaDevices { .. } => "iam:ListVirtualMFADevices",
-            Self::CreateVirtualMfaDevice(_) => "iam:CreateVirtualMFADevice",
-            Self::EnableMfaDevice { .. } => "iam:EnableMFADevice",
-            Self::DeactivateMfaDevice { .. } => "iam:DeactivateMFADevice",
-            Self::ResyncMfaDevice { .. } => "iam:ResyncMFADevice",
-            Self::DeleteVirtualMfaDevice { .. } => "iam:DeleteVirtualMFADevice",
-            Self::TagMfaDevice { .. } => "iam:TagMFADevice",
-            Self::UntagMfaDevice { .. } => "iam:UntagMFADevice",
-            Self::ListMfaDeviceTags { .. } => "iam:ListMFADeviceTags",
-            Self::StartMfaSession { .. } => "sts:GetSessionToken",
-            Self::KnownSeed { .. } => "(local)",
-        }
-    }
-}
-
-/// The successful answer to a [`Request`].
-#[derive(Debug)]
-pub enum Reply {
-    Identity(CallerIdentity),
-    MayListUsers(bool),
-    Users(Vec<User>),
-    User(User),
-    MfaDevices(Vec<MfaDevice>),
-    VirtualMfaDevices(Vec<VirtualMfaDevice>),
-    Created(CreatedVirtualDevice),
-    Tags(Vec<Tag>),
-    Session(MfaSession),
-    KnownSeed(Option<Seed>),
-    /// The operation has no payload (enable, deactivate, resync, delete, tag, untag).
-    Done,
-}
 
 /// Something the runtime must do.
 pub enum Effect {

@@ -55,7 +55,7 @@ pub fn entries(session: &Session) -> Vec<HomeEntry> {
     match session.mode {
         Some(CallerMode::SelfService) => vec![AssignDevice, MyDevices, VirtualDevices, Quit],
         Some(CallerMode::Admin) => vec![AssignDevice, Users, MyDevices, VirtualDevices, Quit],
-        Some(CallerMode::Root) | Some(CallerMode::Role) | None => {
+        Some(CallerMode::Root | CallerMode::Role) | None => {
             vec![AssignDevice, Users, VirtualDevices, Quit]
         }
     }

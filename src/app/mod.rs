@@ -12,6 +12,7 @@ pub mod graphics;
 pub mod home;
 pub mod manage;
 pub mod mfa_session;
+pub mod pending;
 pub mod session;
 pub mod text_input;
 pub mod users;
@@ -23,10 +24,11 @@ use std::collections::HashMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub use effect::{Effect, Reply, Request, Response, Ticket};
+pub use pending::Pending;
 pub use session::{Loadable, Session};
 
 use crate::clock::UnixSeconds;
-use crate::iam::MfaSession;
+use crate::iam::{MfaSession, Operation, op};
 
 /// How long a notice stays in the status line.
 const NOTICE_SECONDS: u64 = 6;
@@ -189,8 +191,10 @@ impl Ctx<'_> {
     }
 
     /// Sends an IAM request; the answer comes back to this screen as `Event::Response(ticket, ..)`.
-    pub fn call(&mut self, request: Request) -> Ticket {
+    /// Screens usually send through their [`Pending`], which remembers what the answer is for.
+    pub fn call(&mut self, request: impl Into<Request>) -> Ticket {
         let ticket = self.core.ticket(self.owner);
+        let request = request.into();
         self.core.effects.push(Effect::Call { ticket, request });
         ticket
     }
@@ -243,9 +247,18 @@ pub struct App {
     stack: Vec<(ScreenId, Screen)>,
     core: Core,
     quitting: bool,
-    identity_ticket: Option<Ticket>,
-    may_list_ticket: Option<Ticket>,
-    others_probe_ticket: Option<Ticket>,
+    /// The app's own requests: who is calling, and what they may do.
+    pending: Pending<AppQuery>,
+    /// Whether the probe for other users' devices was sent (it is sent once).
+    others_probe_sent: bool,
+}
+
+/// What the app itself asks, apart from any screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AppQuery {
+    Identity,
+    MayListUsers,
+    OthersProbe,
 }
 
 impl App {
@@ -259,17 +272,16 @@ impl App {
             stack: Vec::new(),
             core: Core::default(),
             quitting: false,
-            identity_ticket: None,
-            may_list_ticket: None,
-            others_probe_ticket: None,
+            pending: Pending::default(),
+            others_probe_sent: false,
         };
         let id = app.core.screen_id();
         app.push(NewScreen {
             id,
             screen: Screen::Home(home::HomeState::default()),
         });
-        app.identity_ticket = Some(app.app_call(Request::CallerIdentity));
-        app.may_list_ticket = Some(app.app_call(Request::MayListUsers));
+        app.app_call(op::CallerIdentity, AppQuery::Identity);
+        app.app_call(op::MayListUsers, AppQuery::MayListUsers);
         let effects = std::mem::take(&mut app.core.effects);
         (app, effects)
     }
@@ -332,7 +344,7 @@ impl App {
         if self.help_open {
             if matches!(
                 key.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)
+                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1)
             ) {
                 self.help_open = false;
             }
@@ -369,26 +381,25 @@ impl App {
         let Response::Iam(result) = response else {
             return;
         };
-        if Some(ticket) == self.identity_ticket {
-            self.session
-                .record_identity(result.map(|reply| match reply {
-                    Reply::Identity(identity) => identity,
-                    other => unreachable!("GetCallerIdentity answered {other:?}"),
-                }));
-        } else if Some(ticket) == self.may_list_ticket {
-            self.session
-                .record_list_probe(result.map(|reply| match reply {
-                    Reply::MayListUsers(may_list) => may_list,
-                    other => unreachable!("the ListUsers probe answered {other:?}"),
-                }));
-        } else if Some(ticket) == self.others_probe_ticket {
-            self.session.record_others_probe(result);
+        match self.pending.take(ticket) {
+            Some(AppQuery::Identity) => self
+                .session
+                .record_identity(op::CallerIdentity::answer(result)),
+            Some(AppQuery::MayListUsers) => self
+                .session
+                .record_list_probe(op::MayListUsers::answer(result)),
+            Some(AppQuery::OthersProbe) => self
+                .session
+                .record_others_probe(op::ListMfaDevices::answer(result)),
+            // An earlier probe, asked again since.
+            None => {}
         }
         // Listing users is not enough to be an admin: see `session`.
-        if self.others_probe_ticket.is_none()
+        if !self.others_probe_sent
             && let Some(request) = self.session.others_probe()
         {
-            self.others_probe_ticket = Some(self.app_call(request));
+            self.others_probe_sent = true;
+            self.app_call(request, AppQuery::OthersProbe);
         }
         if let Some(problem) = self.session.mode_problem() {
             let text = format!(
@@ -402,7 +413,10 @@ impl App {
     /// ListUsers until an MFA session starts, and again once it ends.
     fn recheck_may_list_users(&mut self) {
         if self.session.own_user_name().is_some() {
-            self.may_list_ticket = Some(self.app_call(Request::MayListUsers));
+            // The answer to an earlier probe, if still out, is stale.
+            self.pending
+                .forget(|query| *query == AppQuery::MayListUsers);
+            self.app_call(op::MayListUsers, AppQuery::MayListUsers);
         }
     }
 
@@ -427,10 +441,11 @@ impl App {
         });
     }
 
-    fn app_call(&mut self, request: Request) -> Ticket {
+    fn app_call(&mut self, request: impl Into<Request>, query: AppQuery) {
         let ticket = self.core.ticket(Owner::App);
+        let request = request.into();
         self.core.effects.push(Effect::Call { ticket, request });
-        ticket
+        self.pending.add(ticket, query);
     }
 
     fn push(&mut self, new: NewScreen) {

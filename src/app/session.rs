@@ -11,9 +11,8 @@
 //! Only AccessDenied counts as "no" (the IAM layer reads ListUsers' so); any other failure leaves the mode
 //! unknown rather than calling an administrator "self-service" because of a network hiccup.
 
-use super::Request;
 use crate::clock::UnixSeconds;
-use crate::iam::{CallerIdentity, CallerMode, IamError, IamResult, MfaSession, Principal};
+use crate::iam::{CallerIdentity, CallerMode, IamError, IamResult, MfaSession, Principal, op};
 
 /// A valid IAM user name that no one is expected to have: the second probe asks for its devices.
 pub const OTHERS_PROBE_USER: &str = "iam-mfa-permission-probe";
@@ -128,11 +127,11 @@ impl Session {
     }
 
     /// The second probe, when the detection waits for it: an IAM user who may list users.
-    pub fn others_probe(&self) -> Option<Request> {
+    pub fn others_probe(&self) -> Option<op::ListMfaDevices> {
         let wanted = matches!(self.principal(), Some(Principal::IamUser { .. }))
             && self.may_list_users.loaded() == Some(&true)
             && self.may_manage_others.is_loading();
-        wanted.then(|| Request::ListMfaDevices {
+        wanted.then(|| op::ListMfaDevices {
             user_name: OTHERS_PROBE_USER.to_string(),
         })
     }
@@ -203,7 +202,7 @@ fn is_live(session: &MfaSession, now: UnixSeconds) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::iam::Timestamp;
+    use crate::iam::{Action, Timestamp};
 
     fn identity(arn: &str) -> CallerIdentity {
         CallerIdentity {
@@ -224,7 +223,7 @@ mod tests {
     }
 
     fn denied() -> IamError {
-        IamError::access_denied("iam:ListMFADevices", "not authorized")
+        IamError::access_denied(Action::ListMfaDevices, "not authorized")
     }
 
     #[test]
@@ -243,7 +242,7 @@ mod tests {
         assert_eq!(s.mode, None, "waits for the second probe");
         assert_eq!(
             s.others_probe(),
-            Some(Request::ListMfaDevices {
+            Some(op::ListMfaDevices {
                 user_name: OTHERS_PROBE_USER.into()
             })
         );

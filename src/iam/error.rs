@@ -3,6 +3,8 @@
 
 use thiserror::Error;
 
+use super::Action;
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum IamError {
     #[error("That name is already taken: {0}")]
@@ -38,7 +40,7 @@ pub enum IamError {
     /// `mfa_required` is set when the denial comes from a policy that requires an MFA session.
     #[error("Access denied: you are not allowed to call {action}{}. {message}", if *mfa_required { " without an MFA session" } else { "" })]
     AccessDenied {
-        action: String,
+        action: Action,
         message: String,
         mfa_required: bool,
     },
@@ -92,11 +94,11 @@ impl IamError {
         }
     }
 
-    pub fn access_denied(action: &str, message: impl Into<String>) -> Self {
+    pub fn access_denied(action: Action, message: impl Into<String>) -> Self {
         let message = message.into();
         let mfa_required = Self::is_explicit_deny(&message);
         Self::AccessDenied {
-            action: action.to_string(),
+            action,
             message,
             mfa_required,
         }
@@ -146,7 +148,7 @@ mod tests {
     #[test]
     fn access_denied_names_the_action() {
         let e = IamError::access_denied(
-            "iam:ListUsers",
+            Action::ListUsers,
             "User: arn:aws:iam::1:user/a is not authorized",
         );
         assert_eq!(
@@ -159,7 +161,7 @@ mod tests {
     #[test]
     fn an_implicit_deny_of_an_mfa_action_needs_no_session() {
         let e = IamError::access_denied(
-            "iam:EnableMFADevice",
+            Action::EnableMfaDevice,
             "User: arn:aws:iam::1:user/a is not authorized to perform: iam:EnableMFADevice on resource: arn:aws:iam::1:mfa/a because no identity-based policy allows the iam:EnableMFADevice action",
         );
         assert!(!e.needs_mfa_session());
@@ -168,7 +170,7 @@ mod tests {
     #[test]
     fn a_wrong_session_code_needs_no_session() {
         let e = IamError::access_denied(
-            "sts:GetSessionToken",
+            Action::GetSessionToken,
             "MultiFactorAuthentication failed with invalid MFA one time pass code.",
         );
         assert!(!e.needs_mfa_session());
@@ -177,7 +179,7 @@ mod tests {
     #[test]
     fn explicit_deny_is_read_as_mfa_required() {
         let e = IamError::access_denied(
-            "iam:DeactivateMFADevice",
+            Action::DeactivateMfaDevice,
             "User: arn:aws:iam::1:user/a is not authorized to perform: iam:DeactivateMFADevice with an explicit deny in an identity-based policy",
         );
         assert!(e.needs_mfa_session());

@@ -1,47 +1,40 @@
 //! An [`Iam`] that forwards every call to another and records it: the calls per action, the most in
 //! flight at once, and failures it is told to answer instead. For tests and benchmarks, which need to know
-//! what the app asked of IAM, and how much of it at once.
+//! what the app asked of IAM, and how much of it at once. A [`Layer`] like the fault layer, whose rules
+//! it uses for `fail`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use async_trait::async_trait;
-
-use super::{
-    AssignmentFilter, CallerIdentity, CreatedVirtualDevice, Iam, IamError, IamResult, MfaDevice,
-    MfaSession, NewVirtualDevice, Tag, User, VirtualMfaDevice,
-};
+use super::faults::{Fault, Faults, Times};
+use super::layer::{Call, Layer, Layered};
+use super::{Action, Iam, IamError};
 use crate::otp::Seed;
 
-/// What `may_list_users` is recorded as, apart from the ListUsers of the Users screen.
-pub const LIST_USERS_PROBE: &str = "iam:ListUsers (probe)";
-
-pub struct RecordingIam {
-    inner: Arc<dyn Iam>,
-    calls: Mutex<BTreeMap<&'static str, usize>>,
-    failures: Mutex<HashMap<&'static str, IamError>>,
+/// What [`RecordingIam`] keeps: counts, the calls in flight and the failures to answer.
+#[derive(Default)]
+pub struct Recorder {
+    calls: Mutex<BTreeMap<Action, usize>>,
+    failures: Faults,
     in_flight: AtomicUsize,
     peak: AtomicUsize,
     hide_seeds: AtomicBool,
 }
 
+/// Any backend, its calls recorded: `RecordingIam::new(backend)`, then [`Recorder::calls`] on it.
+pub type RecordingIam = Layered<Recorder>;
+
 impl RecordingIam {
     pub fn new(inner: Arc<dyn Iam>) -> Self {
-        Self {
-            inner,
-            calls: Mutex::default(),
-            failures: Mutex::default(),
-            in_flight: AtomicUsize::new(0),
-            peak: AtomicUsize::new(0),
-            hide_seeds: AtomicBool::new(false),
-        }
+        Layered::wrap(inner, Recorder::default())
     }
+}
 
-    /// Calls of `action` (e.g. "iam:ListMFADevices") since the last reset.
-    pub fn calls(&self, action: &str) -> usize {
-        self.calls_lock().get(action).copied().unwrap_or(0)
+impl Recorder {
+    /// Calls of `action` since the last reset (the ListUsers probe of the start-up counts as ListUsers).
+    pub fn calls(&self, action: Action) -> usize {
+        self.calls_lock().get(&action).copied().unwrap_or(0)
     }
 
     pub fn total_calls(&self) -> usize {
@@ -50,7 +43,7 @@ impl RecordingIam {
 
     /// The calls per action and the most in flight at once since the last take or reset; counting
     /// starts afresh.
-    pub fn take(&self) -> (BTreeMap<&'static str, usize>, usize) {
+    pub fn take(&self) -> (BTreeMap<Action, usize>, usize) {
         let calls = std::mem::take(&mut *self.calls_lock());
         let peak = self
             .peak
@@ -62,13 +55,14 @@ impl RecordingIam {
         self.take();
     }
 
-    /// From now on, calls of `action` answer `error` (they are still counted).
-    pub fn fail(&self, action: &'static str, error: IamError) {
-        self.failures_lock().insert(action, error);
+    /// From now on, calls of `action` answer `error` (they are still counted, and not made).
+    pub fn fail(&self, action: Action, error: IamError) {
+        self.failures
+            .inject(action, Fault::FailBefore(error), Times::Always);
     }
 
     pub fn clear_failures(&self) {
-        self.failures_lock().clear();
+        self.failures.clear();
     }
 
     /// Answer no seed, as AWS never does after creation.
@@ -76,29 +70,21 @@ impl RecordingIam {
         self.hide_seeds.store(hide, Ordering::SeqCst);
     }
 
-    fn calls_lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<&'static str, usize>> {
+    fn calls_lock(&self) -> MutexGuard<'_, BTreeMap<Action, usize>> {
         self.calls.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn failures_lock(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, IamError>> {
-        self.failures.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Counts a call and marks it in flight until the guard is dropped (also when its future is dropped
-    /// unfinished); the injected failure, if any, instead of the call.
-    fn start(&self, action: &'static str) -> IamResult<InFlight<'_>> {
+    /// unfinished).
+    fn start(&self, action: Action) -> InFlight<'_> {
         *self.calls_lock().entry(action).or_default() += 1;
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.peak.fetch_max(now, Ordering::SeqCst);
-        let call = InFlight(self);
-        match self.failures_lock().get(action) {
-            Some(error) => Err(error.clone()),
-            None => Ok(call),
-        }
+        InFlight(self)
     }
 }
 
-struct InFlight<'a>(&'a RecordingIam);
+struct InFlight<'a>(&'a Recorder);
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
@@ -106,124 +92,21 @@ impl Drop for InFlight<'_> {
     }
 }
 
-#[async_trait]
-impl Iam for RecordingIam {
-    async fn caller_identity(&self) -> IamResult<CallerIdentity> {
-        let _call = self.start("sts:GetCallerIdentity")?;
-        self.inner.caller_identity().await
+impl Layer for Recorder {
+    fn around<'a, T: Send + 'a>(&'a self, action: Action, call: Call<'a, T>) -> Call<'a, T> {
+        let call = self.failures.around(action, call);
+        Box::pin(async move {
+            let _in_flight = self.start(action);
+            call.await
+        })
     }
 
-    async fn may_list_users(&self) -> IamResult<bool> {
-        let _call = self.start(LIST_USERS_PROBE)?;
-        self.inner.may_list_users().await
-    }
-
-    async fn list_users(&self) -> IamResult<Vec<User>> {
-        let _call = self.start("iam:ListUsers")?;
-        self.inner.list_users().await
-    }
-
-    async fn get_user(&self, user_name: Option<&str>) -> IamResult<User> {
-        let _call = self.start("iam:GetUser")?;
-        self.inner.get_user(user_name).await
-    }
-
-    async fn list_mfa_devices(&self, user_name: &str) -> IamResult<Vec<MfaDevice>> {
-        let _call = self.start("iam:ListMFADevices")?;
-        self.inner.list_mfa_devices(user_name).await
-    }
-
-    async fn list_virtual_mfa_devices(
-        &self,
-        filter: AssignmentFilter,
-    ) -> IamResult<Vec<VirtualMfaDevice>> {
-        let _call = self.start("iam:ListVirtualMFADevices")?;
-        self.inner.list_virtual_mfa_devices(filter).await
-    }
-
-    async fn create_virtual_mfa_device(
-        &self,
-        request: &NewVirtualDevice,
-    ) -> IamResult<CreatedVirtualDevice> {
-        let _call = self.start("iam:CreateVirtualMFADevice")?;
-        self.inner.create_virtual_mfa_device(request).await
-    }
-
-    async fn enable_mfa_device(
-        &self,
-        user_name: &str,
-        serial: &str,
-        code1: &str,
-        code2: &str,
-    ) -> IamResult<()> {
-        let _call = self.start("iam:EnableMFADevice")?;
-        self.inner
-            .enable_mfa_device(user_name, serial, code1, code2)
-            .await
-    }
-
-    async fn deactivate_mfa_device(&self, user_name: &str, serial: &str) -> IamResult<()> {
-        let _call = self.start("iam:DeactivateMFADevice")?;
-        self.inner.deactivate_mfa_device(user_name, serial).await
-    }
-
-    async fn resync_mfa_device(
-        &self,
-        user_name: &str,
-        serial: &str,
-        code1: &str,
-        code2: &str,
-    ) -> IamResult<()> {
-        let _call = self.start("iam:ResyncMFADevice")?;
-        self.inner
-            .resync_mfa_device(user_name, serial, code1, code2)
-            .await
-    }
-
-    async fn delete_virtual_mfa_device(&self, serial: &str) -> IamResult<()> {
-        let _call = self.start("iam:DeleteVirtualMFADevice")?;
-        self.inner.delete_virtual_mfa_device(serial).await
-    }
-
-    async fn tag_mfa_device(&self, serial: &str, tags: &[Tag]) -> IamResult<()> {
-        let _call = self.start("iam:TagMFADevice")?;
-        self.inner.tag_mfa_device(serial, tags).await
-    }
-
-    async fn untag_mfa_device(&self, serial: &str, keys: &[String]) -> IamResult<()> {
-        let _call = self.start("iam:UntagMFADevice")?;
-        self.inner.untag_mfa_device(serial, keys).await
-    }
-
-    async fn list_mfa_device_tags(&self, serial: &str) -> IamResult<Vec<Tag>> {
-        let _call = self.start("iam:ListMFADeviceTags")?;
-        self.inner.list_mfa_device_tags(serial).await
-    }
-
-    async fn start_mfa_session(
-        &self,
-        serial: &str,
-        code: &str,
-        duration: Option<Duration>,
-    ) -> IamResult<MfaSession> {
-        let _call = self.start("sts:GetSessionToken")?;
-        self.inner.start_mfa_session(serial, code, duration).await
-    }
-
-    fn mfa_session(&self) -> Option<MfaSession> {
-        self.inner.mfa_session()
-    }
-
-    fn known_seed(&self, serial: &str) -> Option<Seed> {
+    fn known_seed(&self, below: &dyn Iam, serial: &str) -> Option<Seed> {
         if self.hide_seeds.load(Ordering::SeqCst) {
             None
         } else {
-            self.inner.known_seed(serial)
+            below.known_seed(serial)
         }
-    }
-
-    fn describe(&self) -> String {
-        self.inner.describe()
     }
 }
 
@@ -246,7 +129,7 @@ mod tests {
         let iam = recording();
         let (a, b) = tokio::join!(iam.list_mfa_devices("admin"), iam.list_users());
         assert!(a.is_ok() && b.is_ok());
-        assert_eq!(iam.calls("iam:ListMFADevices"), 1);
+        assert_eq!(iam.calls(Action::ListMfaDevices), 1);
         assert_eq!(iam.total_calls(), 2);
         let (calls, peak) = iam.take();
         assert_eq!(calls.len(), 2);
@@ -257,12 +140,15 @@ mod tests {
     #[tokio::test]
     async fn answers_injected_failures_and_hides_seeds() {
         let iam = recording();
-        iam.fail("iam:ListUsers", IamError::ServiceFailure("injected".into()));
+        iam.fail(
+            Action::ListUsers,
+            IamError::ServiceFailure("injected".into()),
+        );
         assert_eq!(
             iam.list_users().await,
             Err(IamError::ServiceFailure("injected".into()))
         );
-        assert_eq!(iam.calls("iam:ListUsers"), 1);
+        assert_eq!(iam.calls(Action::ListUsers), 1);
         iam.clear_failures();
         assert!(iam.list_users().await.is_ok());
 

@@ -106,7 +106,7 @@ pub enum Target {
 
 fn target(request: &Request) -> Target {
     match request {
-        Request::DeleteVirtualMfaDevice { serial } => Target::Device(serial.clone()),
+        Request::DeleteVirtualMfaDevice(delete) => Target::Device(delete.serial.clone()),
         other => Target::Other(other.action()),
     }
 }

@@ -19,11 +19,11 @@ use super::event_loop::{self, Ending, Inputs};
 use super::shutdown::{self, Report};
 use super::signals::Signal;
 use crate::app::wizard::tests::{to_name_step, to_secret_step};
-use crate::app::{App, Effect, Msg, Reply, Request};
+use crate::app::{App, Effect, Msg, Request};
 use crate::clock::SharedClock;
 use crate::headless::Headless;
 use crate::iam::demo::DemoIdentity;
-use crate::iam::{AssignmentFilter, Iam};
+use crate::iam::{AssignmentFilter, Iam, op};
 
 type Events = Pin<Box<dyn Stream<Item = io::Result<TermEvent>> + Send>>;
 type Signals = Pin<Box<dyn Stream<Item = Signal> + Send>>;
@@ -147,7 +147,7 @@ async fn a_signal_deletes_the_device_a_wizard_left_half_set_up() {
     let mut h = Headless::demo(DemoIdentity::Admin, 120, 40).await;
     to_secret_step(&mut h, "sam.wilson").await;
     let serial = match h.app.cleanup_requests().as_slice() {
-        [Request::DeleteVirtualMfaDevice { serial }] => serial.clone(),
+        [Request::DeleteVirtualMfaDevice(delete)] => delete.serial.clone(),
         other => panic!("the wizard would leave {other:?}"),
     };
     assert_sigterm_deletes(h, Vec::new(), &serial).await;
@@ -208,15 +208,9 @@ async fn assert_sigterm_deletes(h: Headless, initial: Vec<Effect>, serial: &str)
 }
 
 async fn virtual_serials(iam: &dyn Iam) -> Vec<String> {
-    let listed = super::executor::execute(
-        iam,
-        Request::ListVirtualMfaDevices {
-            filter: AssignmentFilter::Any,
-        },
-    )
-    .await;
+    let listed = iam.list_virtual_mfa_devices(AssignmentFilter::Any).await;
     match listed {
-        Ok(Reply::VirtualMfaDevices(devices)) => devices.into_iter().map(|d| d.serial).collect(),
+        Ok(devices) => devices.into_iter().map(|d| d.serial).collect(),
         other => panic!("ListVirtualMFADevices answered {other:?}"),
     }
 }
@@ -230,8 +224,10 @@ async fn a_failed_cleanup_names_the_device_and_the_command() {
     let assigned = "arn:aws:iam::210987654321:mfa/admin-iphone".to_string();
     let orphan = "arn:aws:iam::210987654321:mfa/emma.schmidt".to_string();
     let requests = [&assigned, &orphan]
-        .map(|serial| Request::DeleteVirtualMfaDevice {
-            serial: serial.clone(),
+        .map(|serial| {
+            Request::from(op::DeleteVirtualMfaDevice {
+                serial: serial.clone(),
+            })
         })
         .to_vec();
     let deadline = tokio::time::Instant::now() + shutdown::CLEANUP_LIMIT;

@@ -130,7 +130,7 @@ mod tests {
     use super::*;
     use crate::headless::{FIXED_NOW, Headless};
     use crate::iam::demo::DemoIdentity;
-    use crate::iam::{IamError, MfaSession};
+    use crate::iam::{Action, IamError, MfaSession};
 
     /// The header alone, as the app draws it, `width` columns wide.
     fn header(session: &Session, width: u16) -> TestBackend {
@@ -171,7 +171,7 @@ mod tests {
         session.record_others_probe::<()>(match admin {
             true => Err(IamError::NoSuchEntity("no such user".into())),
             false => Err(IamError::access_denied(
-                "iam:ListMFADevices",
+                Action::ListMfaDevices,
                 "not authorized",
             )),
         });

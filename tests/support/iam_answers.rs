@@ -1,5 +1,8 @@
 //! Raw IAM/STS answers for aws-smithy-mocks rules, so the SDK's own response parser runs in the tests.
 
+// Each test crate uses a different part.
+#![allow(dead_code)]
+
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;

@@ -1,6 +1,9 @@
 //! The moto IAM stand-in that `scripts/test.sh` starts: its address, clients pointed at it with static
 //! test credentials, and names that keep tests running in parallel on one server out of each other's way.
 
+// Each test crate uses a different part.
+#![allow(dead_code)]
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -5,13 +5,11 @@
 //! environment: `TERM=xterm-256color`, no AWS variable, `AWS_EC2_METADATA_DISABLED=true` and `HOME` set to
 //! an empty temporary directory, so nothing is read from the developer's AWS set-up.
 //!
-//! Include it with a path (it is not in `support/mod.rs`, so the test crates that do not drive a terminal
-//! do not compile it):
+//! In a test crate:
 //!
 //! ```ignore
-//! #[path = "support/pty.rs"]
-//! mod pty;
-//! use pty::{PtyApp, keys};
+//! mod support;
+//! use support::pty::{self, PtyApp, keys};
 //!
 //! let mut app = PtyApp::spawn(&["--demo"]);                 // 80x24; PtyApp::options() for more
 //! app.wait_for_text("Assign MFA device", pty::WAIT);         // returns the screen, panics with it on timeout
@@ -27,7 +25,7 @@
 //! app redraws asynchronously). A lone Esc is told apart from an escape sequence by a pause, so
 //! `send_keys(keys::ESC)` pauses briefly after writing it; do not glue Esc to other keys in one string.
 
-// Each test crate that includes this file uses a different part of it.
+// Each test crate, and the start-up benchmark, uses a different part.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};

@@ -38,8 +38,8 @@ impl<A> Confirm<A> {
 
     pub fn answer(key: KeyEvent) -> Answer {
         match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => Answer::Yes,
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Answer::No,
+            KeyCode::Char('y' | 'Y') => Answer::Yes,
+            KeyCode::Char('n' | 'N') | KeyCode::Esc => Answer::No,
             _ => Answer::Undecided,
         }
     }

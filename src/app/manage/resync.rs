@@ -5,9 +5,8 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::app::text_input::{InputChange, TextInput};
-use crate::app::{Ctx, Reply, Request, Ticket};
 use crate::clock::UnixSeconds;
-use crate::iam::{IamError, IamResult};
+use crate::iam::{Code, IamError, op};
 use crate::otp::{self, CodeField, Seed};
 
 #[derive(Debug)]
@@ -19,9 +18,8 @@ pub struct ResyncForm {
     pub focus: CodeField,
     /// A message at one field: a refused key, a bad pair, or IAM's refusal.
     pub error: Option<(CodeField, String)>,
-    /// The device's seed when the backend knows it (Debug shows no secret).
+    /// The device's seed when the backend knows it (Debug shows no secret); the screen asks for it.
     seed: Option<Seed>,
-    seed_ticket: Option<Ticket>,
     /// Set while the ResyncMFADevice call is out.
     pub submitting: bool,
 }
@@ -32,15 +30,12 @@ pub enum ResyncStep {
     Stay,
     Cancel,
     /// Both codes pass every local check: send this.
-    Submit(Request),
+    Submit(op::ResyncMfaDevice),
 }
 
 impl ResyncForm {
-    /// Opens the form and asks whether the seed is known.
-    pub fn open(ctx: &mut Ctx, user_name: String, serial: String) -> Self {
-        let seed_ticket = Some(ctx.call(Request::KnownSeed {
-            serial: serial.clone(),
-        }));
+    /// An empty form; the seed, when the backend knows it, comes with [`Self::set_seed`].
+    pub fn open(user_name: String, serial: String) -> Self {
         Self {
             user_name,
             serial,
@@ -49,7 +44,6 @@ impl ResyncForm {
             focus: CodeField::First,
             error: None,
             seed: None,
-            seed_ticket,
             submitting: false,
         }
     }
@@ -70,16 +64,9 @@ impl ResyncForm {
         self.seed.is_some()
     }
 
-    /// Takes the answer to the seed question; false when the ticket is not the form's.
-    pub fn on_response(&mut self, ticket: Ticket, result: &mut IamResult<Reply>) -> bool {
-        if self.seed_ticket != Some(ticket) {
-            return false;
-        }
-        self.seed_ticket = None;
-        if let Ok(Reply::KnownSeed(seed)) = result {
-            self.seed = seed.take();
-        }
-        true
+    /// The device's seed, from the backend that knows it: the pair is then checked before it is sent.
+    pub fn set_seed(&mut self, seed: Seed) {
+        self.seed = Some(seed);
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, now: UnixSeconds) -> ResyncStep {
@@ -138,11 +125,11 @@ impl ResyncForm {
         }
         self.submitting = true;
         self.error = None;
-        ResyncStep::Submit(Request::ResyncMfaDevice {
+        ResyncStep::Submit(op::ResyncMfaDevice {
             user_name: self.user_name.clone(),
             serial: self.serial.clone(),
-            code1: code1.to_string(),
-            code2: code2.to_string(),
+            code1: Code::from(code1),
+            code2: Code::from(code2),
         })
     }
 

@@ -96,7 +96,7 @@ impl TagEditor {
         }
         if let Some(tag_key) = self.confirm_remove.take() {
             return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                KeyCode::Char('y' | 'Y') => {
                     self.saving = true;
                     TagStep::Remove { key: tag_key }
                 }

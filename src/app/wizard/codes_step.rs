@@ -6,8 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{DeviceChoice, Dialog, Enabled, Problem, Purpose, Step, WizardState};
 use crate::app::text_input::{InputChange, TextInput};
-use crate::app::{Ctx, Loadable, Nav, Reply, Request};
-use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER};
+use crate::app::{Ctx, Loadable, Nav};
+use crate::iam::{Code, IamError, IamResult, MAX_DEVICES_PER_USER, op};
 use crate::otp::{self, CodeField};
 
 #[derive(Debug)]
@@ -104,13 +104,13 @@ impl WizardState {
         }
     }
 
-    fn enable_request(&self) -> Option<Request> {
+    fn enable_request(&self) -> Option<op::EnableMfaDevice> {
         let enrollment = self.enrollment.as_ref()?;
-        Some(Request::EnableMfaDevice {
+        Some(op::EnableMfaDevice {
             user_name: self.user_name.clone()?,
             serial: enrollment.serial.clone(),
-            code1: self.codes.code1.value().to_string(),
-            code2: self.codes.code2.value().to_string(),
+            code1: Code::from(self.codes.code1.value()),
+            code2: Code::from(self.codes.code2.value()),
         })
     }
 
@@ -138,9 +138,9 @@ impl WizardState {
         Nav::Stay
     }
 
-    pub(super) fn on_enabled(&mut self, ctx: &mut Ctx, result: IamResult<Reply>) -> Nav {
+    pub(super) fn on_enabled(&mut self, ctx: &mut Ctx, result: IamResult<()>) -> Nav {
         match result {
-            Ok(_) => self.finish(ctx),
+            Ok(()) => self.finish(ctx),
             Err(error) => return self.on_enable_failed(ctx, error),
         }
         Nav::Stay

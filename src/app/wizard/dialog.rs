@@ -52,9 +52,9 @@ impl Problem {
     }
 
     /// Offers `r` to send the request again when the failure may pass on its own.
-    pub fn retry_if_transient(mut self, request: Request, purpose: Purpose) -> Self {
+    pub fn retry_if_transient(mut self, request: impl Into<Request>, purpose: Purpose) -> Self {
         if self.error.is_transient() {
-            self.retry = Some((request, purpose));
+            self.retry = Some((request.into(), purpose));
         }
         self
     }

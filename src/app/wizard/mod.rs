@@ -35,9 +35,9 @@ pub use serial_step::SerialForm;
 pub use type_step::{DeviceChoice, TypeChoice};
 pub use user_step::{UserPicker, at_limit_message};
 
-use super::{Ctx, Event, Loadable, Nav, Outcome, Request, Response, Ticket};
+use super::{Ctx, Event, Loadable, Nav, Outcome, Pending, Reply, Request, Response, Ticket};
 use crate::clock::UnixSeconds;
-use crate::iam::{AssignmentFilter, IamError, IamResult, VirtualMfaDevice};
+use crate::iam::{AssignmentFilter, IamError, IamResult, Operation, VirtualMfaDevice, op};
 use crate::otp::Seed;
 
 /// Where the wizard is.
@@ -190,7 +190,7 @@ pub struct WizardState {
     /// Demo mode only: the panel that plays the phone.
     pub demo: bool,
     pub authenticator_open: bool,
-    requests: Vec<(Ticket, Purpose)>,
+    requests: Pending<Purpose>,
     /// A request denied for want of an MFA session: sent again once one is started.
     after_session: Option<(Request, Purpose, IamError)>,
     /// Ctrl-C came while the device was being created: ask about it once the answer is in.
@@ -216,7 +216,7 @@ impl WizardState {
             dialog: None,
             demo: ctx.session.demo,
             authenticator_open: false,
-            requests: Vec::new(),
+            requests: Pending::default(),
             after_session: None,
             quit_pending: false,
         }
@@ -233,7 +233,7 @@ impl WizardState {
             return Self::open_for_user(ctx, user_name);
         }
         let mut state = Self::new(ctx);
-        state.send(ctx, Request::ListUsers, Purpose::Users);
+        state.send(ctx, op::ListUsers, Purpose::Users);
         state.list_taken(ctx);
         state
     }
@@ -253,19 +253,21 @@ impl WizardState {
         self.enrollment
             .iter()
             .filter(|e| e.needs_rollback())
-            .map(|e| Request::DeleteVirtualMfaDevice {
-                serial: e.serial.clone(),
+            .map(|e| {
+                Request::from(op::DeleteVirtualMfaDevice {
+                    serial: e.serial.clone(),
+                })
             })
             .collect()
     }
 
     /// What the wizard waits for, if anything: keys wait too.
     pub fn busy(&self) -> Option<&'static str> {
-        self.requests.iter().find_map(|(_, p)| p.busy_label())
+        self.requests.purposes().find_map(Purpose::busy_label)
     }
 
     pub fn is_waiting_for(&self, purpose: &Purpose) -> bool {
-        self.requests.iter().any(|(_, p)| p == purpose)
+        self.requests.waits_for(purpose)
     }
 
     /// The seed whose codes the virtual authenticator shows.
@@ -333,10 +335,9 @@ impl WizardState {
     }
 
     fn on_response(&mut self, ctx: &mut Ctx, ticket: Ticket, response: Response) -> Nav {
-        let Some(index) = self.requests.iter().position(|(t, _)| *t == ticket) else {
+        let Some(purpose) = self.requests.take(ticket) else {
             return Nav::Stay;
         };
-        let (_, purpose) = self.requests.remove(index);
         match (purpose, response) {
             (Purpose::Copy, Response::Copied(result)) => self.on_copied(ctx, result),
             (Purpose::Save, Response::Saved(result)) => self.on_saved(ctx, result),
@@ -348,21 +349,27 @@ impl WizardState {
         Nav::Stay
     }
 
-    fn on_iam_answer(
-        &mut self,
-        ctx: &mut Ctx,
-        purpose: Purpose,
-        result: IamResult<super::Reply>,
-    ) -> Nav {
+    /// Each purpose reads the answer of its own operation.
+    fn on_iam_answer(&mut self, ctx: &mut Ctx, purpose: Purpose, result: IamResult<Reply>) -> Nav {
         match purpose {
-            Purpose::Users => self.on_users(ctx, result),
-            Purpose::Taken => self.on_taken(result),
-            Purpose::DeviceCount(user) => self.on_device_count(ctx, user, result),
-            Purpose::DeleteOrphan(serial) => return self.on_orphan_deleted(ctx, serial, result),
-            Purpose::Create => return self.on_created(ctx, result),
-            Purpose::KnownSeed(serial) => self.on_known_seed(serial, result),
-            Purpose::Enable => return self.on_enabled(ctx, result),
-            Purpose::RollBack { quit } => return self.on_rolled_back(ctx, quit, result),
+            Purpose::Users => self.on_users(ctx, op::ListUsers::answer(result)),
+            Purpose::Taken => self.on_taken(op::ListVirtualMfaDevices::answer(result)),
+            Purpose::DeviceCount(user) => {
+                self.on_device_count(ctx, user, op::ListMfaDevices::answer(result));
+            }
+            Purpose::DeleteOrphan(serial) => {
+                let deleted = op::DeleteVirtualMfaDevice::answer(result);
+                return self.on_orphan_deleted(ctx, serial, deleted);
+            }
+            Purpose::Create => {
+                return self.on_created(ctx, op::CreateVirtualMfaDevice::answer(result));
+            }
+            Purpose::KnownSeed(serial) => self.on_known_seed(serial, op::KnownSeed::answer(result)),
+            Purpose::Enable => return self.on_enabled(ctx, op::EnableMfaDevice::answer(result)),
+            Purpose::RollBack { quit } => {
+                let deleted = op::DeleteVirtualMfaDevice::answer(result);
+                return self.on_rolled_back(ctx, quit, deleted);
+            }
             Purpose::Copy | Purpose::Save => {}
         }
         Nav::Stay
@@ -408,26 +415,22 @@ impl WizardState {
     }
 
     /// Sends a request and remembers what it is for.
-    fn send(&mut self, ctx: &mut Ctx, request: Request, purpose: Purpose) {
-        let ticket = ctx.call(request);
-        self.requests.push((ticket, purpose));
+    fn send(&mut self, ctx: &mut Ctx, request: impl Into<Request>, purpose: Purpose) {
+        self.requests.call(ctx, request, purpose);
     }
 
     fn list_taken(&mut self, ctx: &mut Ctx) {
         self.send(
             ctx,
-            Request::ListVirtualMfaDevices {
+            op::ListVirtualMfaDevices {
                 filter: AssignmentFilter::Any,
             },
             Purpose::Taken,
         );
     }
 
-    fn on_taken(&mut self, result: IamResult<super::Reply>) {
-        self.taken = Loadable::from_result(result.map(|reply| match reply {
-            super::Reply::VirtualMfaDevices(devices) => devices,
-            _ => Vec::new(),
-        }));
+    fn on_taken(&mut self, result: IamResult<Vec<VirtualMfaDevice>>) {
+        self.taken = Loadable::from_result(result);
     }
 
     /// Offers the MFA-session prompt for a denial that needs one, remembering the request to send again.
@@ -435,12 +438,12 @@ impl WizardState {
         &mut self,
         ctx: &mut Ctx,
         error: &IamError,
-        request: Request,
+        request: impl Into<Request>,
         purpose: Purpose,
         reason: &str,
     ) -> Option<Nav> {
         let nav = super::mfa_session::offer(ctx, error, reason)?;
-        self.after_session = Some((request, purpose, error.clone()));
+        self.after_session = Some((request.into(), purpose, error.clone()));
         Some(nav)
     }
 }

@@ -6,8 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Dialog, Problem, Purpose, Step, WizardState};
 use crate::app::text_input::TextInput;
-use crate::app::{Ctx, Nav, Outcome, Reply, Request};
-use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER, Tag, validate};
+use crate::app::{Ctx, Nav, Outcome};
+use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER, Tag, op, validate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NameFocus {
@@ -148,7 +148,7 @@ impl WizardState {
     ) -> Nav {
         match key.code {
             KeyCode::Enter | KeyCode::Char('y') => {
-                let request = Request::DeleteVirtualMfaDevice {
+                let request = op::DeleteVirtualMfaDevice {
                     serial: serial.clone(),
                 };
                 self.send(ctx, request, Purpose::DeleteOrphan(serial));
@@ -163,17 +163,17 @@ impl WizardState {
         &mut self,
         ctx: &mut Ctx,
         serial: String,
-        result: IamResult<Reply>,
+        result: IamResult<()>,
     ) -> Nav {
         match result {
             // Gone already: the name is free all the same.
-            Ok(_) | Err(IamError::NoSuchEntity(_)) => {
+            Ok(()) | Err(IamError::NoSuchEntity(_)) => {
                 self.forget_taken(&serial);
                 ctx.notify(format!("Deleted the unassigned device {serial}"));
                 self.step = Step::Type;
             }
             Err(error) => {
-                let request = Request::DeleteVirtualMfaDevice {
+                let request = op::DeleteVirtualMfaDevice {
                     serial: serial.clone(),
                 };
                 if let Some(nav) = self.offer_mfa_session(

@@ -5,8 +5,8 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Dialog, Purpose, WizardState};
-use crate::app::{Ctx, Nav, Outcome, Reply, Request};
-use crate::iam::{IamError, IamResult};
+use crate::app::{Ctx, Nav, Outcome};
+use crate::iam::{IamError, IamResult, op};
 
 /// The command that removes a virtual device left behind.
 pub fn delete_command(serial: &str) -> String {
@@ -37,7 +37,7 @@ impl WizardState {
         };
         self.send(
             ctx,
-            Request::DeleteVirtualMfaDevice { serial },
+            op::DeleteVirtualMfaDevice { serial },
             Purpose::RollBack { quit },
         );
     }
@@ -55,14 +55,14 @@ impl WizardState {
         &mut self,
         ctx: &mut Ctx,
         quit: bool,
-        result: IamResult<Reply>,
+        result: IamResult<()>,
     ) -> Nav {
         let Some(serial) = self.enrollment.as_ref().map(|e| e.serial.clone()) else {
             return Nav::Stay;
         };
         match result {
             // Already gone is as good as deleted.
-            Ok(_) | Err(IamError::NoSuchEntity(_)) => {
+            Ok(()) | Err(IamError::NoSuchEntity(_)) => {
                 self.enrollment = None;
                 self.forget_taken(&serial);
                 ctx.notify(format!("Deleted the unused device {serial}"));

@@ -100,7 +100,7 @@ impl WizardState {
         };
         let text = Zeroizing::new(seed.as_base32().to_string());
         let ticket = ctx.copy_to_clipboard(text);
-        self.requests.push((ticket, Purpose::Copy));
+        self.requests.add(ticket, Purpose::Copy);
     }
 
     fn on_save_path_key(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Nav {
@@ -150,7 +150,7 @@ impl WizardState {
             }
         };
         let ticket = ctx.save_file(path, contents);
-        self.requests.push((ticket, Purpose::Save));
+        self.requests.add(ticket, Purpose::Save);
     }
 
     pub(super) fn on_copied(&mut self, ctx: &mut Ctx, result: Result<String, String>) {

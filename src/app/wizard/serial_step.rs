@@ -5,8 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{DeviceChoice, Enrollment, Purpose, Step, WizardState};
 use crate::app::text_input::TextInput;
-use crate::app::{Ctx, Nav, Reply, Request};
-use crate::iam::{IamResult, validate};
+use crate::app::{Ctx, Nav};
+use crate::iam::{IamResult, op, validate};
+use crate::otp::Seed;
 
 #[derive(Debug, Default)]
 pub struct SerialForm {
@@ -53,7 +54,7 @@ impl WizardState {
         });
         self.send(
             ctx,
-            Request::KnownSeed {
+            op::KnownSeed {
                 serial: serial.clone(),
             },
             Purpose::KnownSeed(serial),
@@ -62,11 +63,11 @@ impl WizardState {
         self.step = Step::Codes;
     }
 
-    pub(super) fn on_known_seed(&mut self, serial: String, result: IamResult<Reply>) {
+    pub(super) fn on_known_seed(&mut self, serial: String, result: IamResult<Option<Seed>>) {
         let Some(enrollment) = self.enrollment.as_mut().filter(|e| e.serial == serial) else {
             return;
         };
-        if let Ok(Reply::KnownSeed(seed)) = result {
+        if let Ok(seed) = result {
             enrollment.seed = seed;
         }
     }

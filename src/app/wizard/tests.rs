@@ -9,7 +9,7 @@ use crate::app::{Request, Screen, ctrl};
 use crate::clock::ManualClock;
 use crate::headless::{FIXED_NOW, Headless};
 use crate::iam::demo::{DemoAccount, DemoIdentity};
-use crate::iam::{AssignmentFilter, Iam, IamError};
+use crate::iam::{AssignmentFilter, Iam, IamError, op};
 use crate::otp::{self, Seed};
 
 pub(crate) fn wizard(h: &Headless) -> &WizardState {
@@ -255,7 +255,7 @@ async fn ctrl_c_after_creation_confirms_deletes_then_quits() {
     let serial = wizard(&h).enrollment.as_ref().unwrap().serial.clone();
     assert_eq!(
         h.app.cleanup_requests(),
-        vec![Request::DeleteVirtualMfaDevice { serial }]
+        vec![Request::from(op::DeleteVirtualMfaDevice { serial })]
     );
     h.press(ctrl('c')).await;
     assert!(matches!(

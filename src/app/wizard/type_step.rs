@@ -5,8 +5,10 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Dialog, Enrollment, Problem, Purpose, Step, WizardState};
-use crate::app::{Ctx, Nav, Reply, Request};
-use crate::iam::{IamError, IamResult, NewVirtualDevice, VirtualMfaDevice};
+use crate::app::{Ctx, Nav};
+use crate::iam::{
+    CreatedVirtualDevice, IamError, IamResult, NewVirtualDevice, VirtualMfaDevice, op,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceChoice {
@@ -90,12 +92,14 @@ impl WizardState {
         Nav::Stay
     }
 
-    fn create_request(&self) -> Request {
-        Request::CreateVirtualMfaDevice(NewVirtualDevice {
-            name: self.name.input.value().to_string(),
-            path: None,
-            tags: self.name.parsed_tags().unwrap_or_default(),
-        })
+    fn create_request(&self) -> op::CreateVirtualMfaDevice {
+        op::CreateVirtualMfaDevice {
+            device: NewVirtualDevice {
+                name: self.name.input.value().to_string(),
+                path: None,
+                tags: self.name.parsed_tags().unwrap_or_default(),
+            },
+        }
     }
 
     fn create_virtual(&mut self, ctx: &mut Ctx) {
@@ -103,13 +107,13 @@ impl WizardState {
         self.send(ctx, request, Purpose::Create);
     }
 
-    pub(super) fn on_created(&mut self, ctx: &mut Ctx, result: IamResult<Reply>) -> Nav {
+    pub(super) fn on_created(
+        &mut self,
+        ctx: &mut Ctx,
+        result: IamResult<CreatedVirtualDevice>,
+    ) -> Nav {
         let created = match result {
-            Ok(Reply::Created(created)) => created,
-            Ok(other) => {
-                tracing::debug!(?other, "CreateVirtualMFADevice answered something else");
-                return Nav::Stay;
-            }
+            Ok(created) => created,
             Err(error) => {
                 self.quit_pending = false;
                 return self.on_create_failed(ctx, error);

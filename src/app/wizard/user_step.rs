@@ -5,8 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Purpose, Step, WizardState};
 use crate::app::text_input::{InputChange, TextInput};
-use crate::app::{Ctx, Loadable, Nav, Outcome, Reply, Request};
-use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER, User};
+use crate::app::{Ctx, Loadable, Nav, Outcome};
+use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER, MfaDevice, User, op};
 
 #[derive(Debug, Default)]
 pub struct UserPicker {
@@ -62,7 +62,7 @@ impl WizardState {
             KeyCode::Esc => Nav::Pop(Outcome::Closed),
             KeyCode::Char('r') if matches!(self.picker.users, Loadable::Failed(_)) => {
                 self.picker.users = Loadable::Loading;
-                self.send(ctx, Request::ListUsers, Purpose::Users);
+                self.send(ctx, op::ListUsers, Purpose::Users);
                 Nav::Stay
             }
             _ => {
@@ -103,7 +103,7 @@ impl WizardState {
         }
         self.device_counts
             .insert(user_name.clone(), Loadable::Loading);
-        let request = Request::ListMfaDevices {
+        let request = op::ListMfaDevices {
             user_name: user_name.clone(),
         };
         self.send(ctx, request, Purpose::DeviceCount(user_name));
@@ -138,11 +138,7 @@ impl WizardState {
         self.step = Step::Name;
     }
 
-    pub(super) fn on_users(&mut self, ctx: &mut Ctx, result: IamResult<Reply>) {
-        let users = result.map(|reply| match reply {
-            Reply::Users(users) => users,
-            _ => Vec::new(),
-        });
+    pub(super) fn on_users(&mut self, ctx: &mut Ctx, users: IamResult<Vec<User>>) {
         // A caller who may not list users can still enroll for themselves.
         if let (Err(IamError::AccessDenied { .. }), Some(own)) =
             (&users, ctx.session.own_user_name())
@@ -160,12 +156,9 @@ impl WizardState {
         &mut self,
         ctx: &mut Ctx,
         user_name: String,
-        result: IamResult<Reply>,
+        devices: IamResult<Vec<MfaDevice>>,
     ) {
-        let count = result.map(|reply| match reply {
-            Reply::MfaDevices(devices) => devices.len(),
-            _ => 0,
-        });
+        let count = devices.map(|devices| devices.len());
         self.device_counts
             .insert(user_name.clone(), Loadable::from_result(count));
         if self.picker.choosing.as_deref() == Some(&user_name) {

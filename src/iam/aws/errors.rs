@@ -9,24 +9,15 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
-use crate::iam::IamError;
+use crate::iam::{Action, IamError};
 
 /// What a failed call was: named in AccessDenied, NotImplemented and network messages.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct CallSite<'a> {
     /// The IAM or STS action, e.g. `iam:EnableMFADevice`.
-    pub action: &'static str,
+    pub action: Action,
     /// Where the call went, e.g. `http://127.0.0.1:5000` or `AWS (us-east-1)`.
     pub endpoint: &'a str,
-}
-
-impl CallSite<'_> {
-    /// The operation name without its service prefix: `EnableMFADevice`.
-    fn operation(&self) -> &'static str {
-        self.action
-            .split_once(':')
-            .map_or(self.action, |(_, name)| name)
-    }
 }
 
 const NO_DETAILS: &str = "no details given";
@@ -47,7 +38,7 @@ where
             )
         }
         SdkError::ResponseError(context) => IamError::NotImplemented {
-            operation: call.operation().to_string(),
+            operation: call.action.operation().to_string(),
             message: format!(
                 "the endpoint answered HTTP {} with a response that is not an AWS answer ({})",
                 context.raw().status().as_u16(),
@@ -102,7 +93,7 @@ pub(super) fn from_service_error(
         // always sends a code.
         if matches!(http_status, 500 | 501) {
             return IamError::NotImplemented {
-                operation: call.operation().to_string(),
+                operation: call.action.operation().to_string(),
                 message: format!("the endpoint answered HTTP {http_status} with no error code"),
             };
         }
@@ -139,7 +130,7 @@ pub(super) fn from_service_error(
 /// GetSessionToken answers a wrong or stale code with AccessDenied "MultiFactorAuthentication failed":
 /// that is a bad code, not a missing permission, and must not send the user to the MFA-session step.
 fn access_denied(call: CallSite<'_>, message: String) -> IamError {
-    if call.action == "sts:GetSessionToken"
+    if call.action == Action::GetSessionToken
         && message
             .to_ascii_lowercase()
             .contains("multifactorauthentication failed")
@@ -212,11 +203,11 @@ mod tests {
     use super::*;
 
     const ENABLE: CallSite<'static> = CallSite {
-        action: "iam:EnableMFADevice",
+        action: Action::EnableMfaDevice,
         endpoint: "http://127.0.0.1:9",
     };
     const SESSION: CallSite<'static> = CallSite {
-        action: "sts:GetSessionToken",
+        action: Action::GetSessionToken,
         endpoint: "http://127.0.0.1:9",
     };
 
@@ -265,7 +256,7 @@ mod tests {
             assert_eq!(
                 error,
                 IamError::access_denied(
-                    "iam:EnableMFADevice",
+                    Action::EnableMfaDevice,
                     "User: arn:aws:iam::1:user/a is not authorized"
                 )
             );
@@ -291,7 +282,7 @@ mod tests {
         let other = from_service_error(Some("AccessDenied"), Some("not authorized"), 403, SESSION);
         assert_eq!(
             other,
-            IamError::access_denied("sts:GetSessionToken", "not authorized")
+            IamError::access_denied(Action::GetSessionToken, "not authorized")
         );
     }
 

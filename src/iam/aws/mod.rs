@@ -22,7 +22,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use zeroize::Zeroizing;
 
 use super::{
-    AssignmentFilter, CallerIdentity, CreatedVirtualDevice, Iam, IamError, IamResult,
+    Action, AssignmentFilter, CallerIdentity, CreatedVirtualDevice, Iam, IamError, IamResult,
     MAX_PAGE_SIZE, MfaDevice, MfaSession, NewVirtualDevice, Tag, Timestamp, User, VirtualMfaDevice,
 };
 use errors::{CallSite, map_sdk_error};
@@ -160,7 +160,7 @@ impl AwsIam {
         }
     }
 
-    fn fail<E>(&self, action: &'static str, error: SdkError<E, HttpResponse>) -> IamError
+    fn fail<E>(&self, action: Action, error: SdkError<E, HttpResponse>) -> IamError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
@@ -174,7 +174,7 @@ impl AwsIam {
         if let (IamError::Credentials(message), Some(profile)) = (&mut mapped, &self.profile) {
             message.push_str(&format!(" (profile {profile})"));
         }
-        tracing::debug!(action, code = mapped.code(), "AWS call failed");
+        tracing::debug!(%action, code = mapped.code(), "AWS call failed");
         mapped
     }
 }
@@ -205,7 +205,7 @@ impl Iam for AwsIam {
             .get_caller_identity()
             .send()
             .await
-            .map_err(|e| self.fail("sts:GetCallerIdentity", e))?;
+            .map_err(|e| self.fail(Action::GetCallerIdentity, e))?;
         Ok(CallerIdentity {
             account: output.account.unwrap_or_default(),
             arn: output.arn.unwrap_or_default(),
@@ -221,7 +221,7 @@ impl Iam for AwsIam {
             .max_items(1)
             .send()
             .await
-            .map_err(|e| self.fail("iam:ListUsers", e));
+            .map_err(|e| self.fail(Action::ListUsers, e));
         match result {
             Ok(_) => Ok(true),
             Err(IamError::AccessDenied { .. }) => Ok(false),
@@ -237,7 +237,7 @@ impl Iam for AwsIam {
                 let output = request
                     .send()
                     .await
-                    .map_err(|e| self.fail("iam:ListUsers", e))?;
+                    .map_err(|e| self.fail(Action::ListUsers, e))?;
                 let users = output.users.into_iter().map(convert::user).collect();
                 Ok(Page::new(users, output.is_truncated, output.marker))
             }
@@ -253,7 +253,7 @@ impl Iam for AwsIam {
             .set_user_name(user_name.map(str::to_string))
             .send()
             .await
-            .map_err(|e| self.fail("iam:GetUser", e))?;
+            .map_err(|e| self.fail(Action::GetUser, e))?;
         output
             .user
             .map(convert::user)
@@ -275,7 +275,7 @@ impl Iam for AwsIam {
                 let output = request
                     .send()
                     .await
-                    .map_err(|e| self.fail("iam:ListMFADevices", e))?;
+                    .map_err(|e| self.fail(Action::ListMfaDevices, e))?;
                 let devices = output
                     .mfa_devices
                     .into_iter()
@@ -302,7 +302,7 @@ impl Iam for AwsIam {
                 let output = request
                     .send()
                     .await
-                    .map_err(|e| self.fail("iam:ListVirtualMFADevices", e))?;
+                    .map_err(|e| self.fail(Action::ListVirtualMfaDevices, e))?;
                 let devices = output
                     .virtual_mfa_devices
                     .into_iter()
@@ -330,7 +330,7 @@ impl Iam for AwsIam {
             .set_tags(tags)
             .send()
             .await
-            .map_err(|e| self.fail("iam:CreateVirtualMFADevice", e))?;
+            .map_err(|e| self.fail(Action::CreateVirtualMfaDevice, e))?;
         let mut device = output.virtual_mfa_device.ok_or_else(|| IamError::Other {
             code: None,
             message: "CreateVirtualMFADevice answered without the device".into(),
@@ -365,7 +365,7 @@ impl Iam for AwsIam {
             .authentication_code2(code2)
             .send()
             .await
-            .map_err(|e| self.fail("iam:EnableMFADevice", e))?;
+            .map_err(|e| self.fail(Action::EnableMfaDevice, e))?;
         Ok(())
     }
 
@@ -377,7 +377,7 @@ impl Iam for AwsIam {
             .serial_number(serial)
             .send()
             .await
-            .map_err(|e| self.fail("iam:DeactivateMFADevice", e))?;
+            .map_err(|e| self.fail(Action::DeactivateMfaDevice, e))?;
         Ok(())
     }
 
@@ -397,7 +397,7 @@ impl Iam for AwsIam {
             .authentication_code2(code2)
             .send()
             .await
-            .map_err(|e| self.fail("iam:ResyncMFADevice", e))?;
+            .map_err(|e| self.fail(Action::ResyncMfaDevice, e))?;
         Ok(())
     }
 
@@ -408,7 +408,7 @@ impl Iam for AwsIam {
             .serial_number(serial)
             .send()
             .await
-            .map_err(|e| self.fail("iam:DeleteVirtualMFADevice", e))?;
+            .map_err(|e| self.fail(Action::DeleteVirtualMfaDevice, e))?;
         Ok(())
     }
 
@@ -420,7 +420,7 @@ impl Iam for AwsIam {
             .set_tags(Some(convert::sdk_tags(tags)?))
             .send()
             .await
-            .map_err(|e| self.fail("iam:TagMFADevice", e))?;
+            .map_err(|e| self.fail(Action::TagMfaDevice, e))?;
         Ok(())
     }
 
@@ -432,7 +432,7 @@ impl Iam for AwsIam {
             .set_tag_keys(Some(keys.to_vec()))
             .send()
             .await
-            .map_err(|e| self.fail("iam:UntagMFADevice", e))?;
+            .map_err(|e| self.fail(Action::UntagMfaDevice, e))?;
         Ok(())
     }
 
@@ -448,7 +448,7 @@ impl Iam for AwsIam {
                 let output = request
                     .send()
                     .await
-                    .map_err(|e| self.fail("iam:ListMFADeviceTags", e))?;
+                    .map_err(|e| self.fail(Action::ListMfaDeviceTags, e))?;
                 let tags = output.tags.into_iter().map(convert::tag).collect();
                 Ok(Page::new(tags, output.is_truncated, output.marker))
             }
@@ -472,7 +472,7 @@ impl Iam for AwsIam {
             .set_duration_seconds(duration_seconds(duration))
             .send()
             .await
-            .map_err(|e| self.fail("sts:GetSessionToken", e))?;
+            .map_err(|e| self.fail(Action::GetSessionToken, e))?;
         let temporary = output.credentials.ok_or_else(|| IamError::Other {
             code: None,
             message: "GetSessionToken answered without credentials".into(),

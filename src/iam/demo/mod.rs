@@ -18,12 +18,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use self::policy::{Action, Caller, Conditions, Holder, Resource};
+use self::policy::{Caller, Conditions, Holder, Resource};
 use self::state::{AccountState, Owner};
 use crate::clock::{SharedClock, UnixSeconds};
 use crate::iam::{
-    AssignmentFilter, CallerIdentity, CreatedVirtualDevice, Iam, IamError, IamResult, MfaDevice,
-    MfaSession, NewVirtualDevice, Tag, Timestamp, User, VirtualMfaDevice, validate,
+    Action, AssignmentFilter, CallerIdentity, CreatedVirtualDevice, Iam, IamError, IamResult,
+    MfaDevice, MfaSession, NewVirtualDevice, Tag, Timestamp, User, VirtualMfaDevice, validate,
 };
 use crate::otp::Seed;
 

@@ -3,43 +3,7 @@
 //! the actions outside the policy's "allowed without MFA" list only within an MFA session.
 
 use super::DemoIdentity;
-use crate::iam::IamError;
-
-/// The IAM actions the demo account authorizes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Action {
-    ListUsers,
-    GetUser,
-    ListMfaDevices,
-    ListVirtualMfaDevices,
-    CreateVirtualMfaDevice,
-    EnableMfaDevice,
-    DeactivateMfaDevice,
-    ResyncMfaDevice,
-    DeleteVirtualMfaDevice,
-    TagMfaDevice,
-    UntagMfaDevice,
-    ListMfaDeviceTags,
-}
-
-impl Action {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::ListUsers => "iam:ListUsers",
-            Self::GetUser => "iam:GetUser",
-            Self::ListMfaDevices => "iam:ListMFADevices",
-            Self::ListVirtualMfaDevices => "iam:ListVirtualMFADevices",
-            Self::CreateVirtualMfaDevice => "iam:CreateVirtualMFADevice",
-            Self::EnableMfaDevice => "iam:EnableMFADevice",
-            Self::DeactivateMfaDevice => "iam:DeactivateMFADevice",
-            Self::ResyncMfaDevice => "iam:ResyncMFADevice",
-            Self::DeleteVirtualMfaDevice => "iam:DeleteVirtualMFADevice",
-            Self::TagMfaDevice => "iam:TagMFADevice",
-            Self::UntagMfaDevice => "iam:UntagMFADevice",
-            Self::ListMfaDeviceTags => "iam:ListMFADeviceTags",
-        }
-    }
-}
+use crate::iam::{Action, IamError};
 
 /// Who holds a device, as far as a policy check cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,11 +118,10 @@ impl Caller {
             return Ok(());
         }
         Err(IamError::access_denied(
-            action.name(),
+            action,
             format!(
-                "User: {} is not authorized to perform: {} on resource: {} with an explicit deny in an identity-based policy",
+                "User: {} is not authorized to perform: {action} on resource: {} with an explicit deny in an identity-based policy",
                 self.arn,
-                action.name(),
                 resource.arn()
             ),
         ))
@@ -167,13 +130,11 @@ impl Caller {
     /// No statement allows it: an MFA session would not help.
     fn not_allowed(&self, action: Action, resource: Resource<'_>) -> IamError {
         IamError::access_denied(
-            action.name(),
+            action,
             format!(
-                "User: {} is not authorized to perform: {} on resource: {} because no identity-based policy allows the {} action",
+                "User: {} is not authorized to perform: {action} on resource: {} because no identity-based policy allows the {action} action",
                 self.arn,
-                action.name(),
                 resource.arn(),
-                action.name()
             ),
         )
     }
@@ -246,25 +207,10 @@ mod tests {
             .map_err(|e| e.needs_mfa_session())
     }
 
-    const ALL_ACTIONS: [Action; 12] = [
-        Action::ListUsers,
-        Action::GetUser,
-        Action::ListMfaDevices,
-        Action::ListVirtualMfaDevices,
-        Action::CreateVirtualMfaDevice,
-        Action::EnableMfaDevice,
-        Action::DeactivateMfaDevice,
-        Action::ResyncMfaDevice,
-        Action::DeleteVirtualMfaDevice,
-        Action::TagMfaDevice,
-        Action::UntagMfaDevice,
-        Action::ListMfaDeviceTags,
-    ];
-
     #[test]
     fn admin_and_root_may_do_everything_without_a_session() {
         for identity in [DemoIdentity::Admin, DemoIdentity::Root] {
-            for action in ALL_ACTIONS {
+            for &action in Action::ALL {
                 for resource in [other(), device("arn:aws:iam::1:mfa/x", Holder::User("bob"))] {
                     assert_eq!(outcome(identity, action, resource, NO_SESSION), Ok(()));
                 }
@@ -281,7 +227,10 @@ mod tests {
             .authorize(Action::ListUsers, resource, SESSION)
             .unwrap_err();
         assert!(!error.needs_mfa_session());
-        assert!(error.to_string().contains("iam:ListUsers"), "{error}");
+        assert!(
+            error.to_string().contains(Action::ListUsers.as_str()),
+            "{error}"
+        );
         assert!(error.to_string().contains(MY_ARN), "{error}");
     }
 
@@ -354,7 +303,7 @@ mod tests {
         assert_eq!(
             error,
             IamError::AccessDenied {
-                action: "iam:DeactivateMFADevice".into(),
+                action: Action::DeactivateMfaDevice,
                 message: format!(
                     "User: {MY_ARN} is not authorized to perform: iam:DeactivateMFADevice on resource: {MY_ARN} with an explicit deny in an identity-based policy"
                 ),
@@ -448,7 +397,7 @@ mod tests {
                 .unwrap_err();
             assert!(!error.needs_mfa_session());
             let text = error.to_string();
-            assert!(text.contains("iam:CreateVirtualMFADevice"), "{text}");
+            assert!(text.contains(create.as_str()), "{text}");
             assert!(text.contains(resource.arn()), "{text}");
         }
     }

@@ -33,13 +33,14 @@ pub(super) fn code_is_current(seed: &Seed, code: &str, now: UnixSeconds) -> bool
             .any(|w| seed.code_for_window(*w) == code)
 }
 
-/// What STS answers for a wrong code or a serial that is not the caller's.
+/// What STS says for a wrong code or a serial that is not the caller's (with AccessDenied).
+pub(super) const MFA_FAILED: &str = "MultiFactorAuthentication failed, unable to validate MFA code";
+
+/// A wrong code or a serial that is not the caller's. STS answers AccessDenied with [`MFA_FAILED`];
+/// the AWS adapter reads that as a bad code, and the demo answers as the adapter does, so the app
+/// sees one error from either backend.
 pub(super) fn mfa_failed() -> IamError {
-    // No explicit deny: this is not read as "an MFA session is needed", it is the session that failed.
-    IamError::access_denied(
-        "sts:GetSessionToken",
-        "MultiFactorAuthentication failed, unable to validate MFA code",
-    )
+    IamError::InvalidAuthenticationCode(MFA_FAILED.to_string())
 }
 
 pub(super) fn open(serial: &str, now: UnixSeconds, seconds: u64) -> MfaSession {
@@ -107,15 +108,12 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_code_is_not_a_request_for_a_session() {
+    fn a_failed_code_is_a_bad_code_not_a_request_for_a_session() {
         let error = mfa_failed();
-        assert_eq!(error.code(), "AccessDenied");
-        assert!(!error.needs_mfa_session());
-        assert!(error.to_string().contains("sts:GetSessionToken"));
-        assert!(
-            error
-                .to_string()
-                .contains("MultiFactorAuthentication failed")
+        assert_eq!(
+            error,
+            IamError::InvalidAuthenticationCode(MFA_FAILED.into())
         );
+        assert!(!error.needs_mfa_session());
     }
 }

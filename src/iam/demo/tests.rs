@@ -294,7 +294,16 @@ async fn a_second_device_and_removal_need_an_mfa_session() {
         .await
         .unwrap_err();
     assert!(error.needs_mfa_session(), "{error}");
-    assert!(error.to_string().contains("iam:EnableMFADevice"));
+    assert!(
+        matches!(
+            error,
+            IamError::AccessDenied {
+                action: Action::EnableMfaDevice,
+                ..
+            }
+        ),
+        "{error}"
+    );
     assert!(error.to_string().contains("explicit deny"));
     let error = demo
         .deactivate_mfa_device("jordan.lee", JORDAN_DEVICE)
@@ -309,13 +318,12 @@ async fn a_second_device_and_removal_need_an_mfa_session() {
         .start_mfa_session(JORDAN_DEVICE, &wrong, None)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "AccessDenied");
-    assert!(!error.needs_mfa_session());
-    assert!(
-        error
-            .to_string()
-            .contains("MultiFactorAuthentication failed")
+    // The error the AWS adapter makes of STS's AccessDenied "MultiFactorAuthentication failed".
+    assert_eq!(
+        error,
+        IamError::InvalidAuthenticationCode(session::MFA_FAILED.into())
     );
+    assert!(!error.needs_mfa_session());
     assert!(demo.mfa_session().is_none());
 
     let session = open_session(&demo, JORDAN_DEVICE, clock.now()).await;
@@ -367,7 +375,7 @@ async fn a_session_takes_the_previous_code_but_not_an_older_one() {
         .start_mfa_session(JORDAN_DEVICE, &older, None)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "AccessDenied");
+    assert_eq!(error.code(), "InvalidAuthenticationCode");
     let session = demo
         .start_mfa_session(JORDAN_DEVICE, &seed.code_for_window(w - 1), None)
         .await
@@ -384,13 +392,14 @@ async fn a_session_needs_one_of_the_callers_own_devices() {
         .start_mfa_session(alice, &current_code(&demo, alice, START), None)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "AccessDenied");
+    // STS says "MultiFactorAuthentication failed" for a serial that is not the caller's too.
+    assert_eq!(error.code(), "InvalidAuthenticationCode");
     let stock = demo.hardware_stock()[0].clone();
     let error = demo
         .start_mfa_session(&stock, &current_code(&demo, &stock, START), None)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "AccessDenied");
+    assert_eq!(error.code(), "InvalidAuthenticationCode");
     let error = demo
         .start_mfa_session(JORDAN_DEVICE, "12345", None)
         .await
@@ -453,7 +462,10 @@ async fn pinned_policy_allows_only_the_user_name_as_device_name() {
         .unwrap_err();
     assert!(!error.needs_mfa_session(), "{error}");
     let text = error.to_string();
-    assert!(text.contains("iam:CreateVirtualMFADevice"), "{text}");
+    assert!(
+        text.contains(Action::CreateVirtualMfaDevice.as_str()),
+        "{text}"
+    );
     assert!(
         text.contains("arn:aws:iam::210987654321:mfa/priya-phone"),
         "{text}"
@@ -479,7 +491,16 @@ async fn self_service_tags_at_creation_need_a_session() {
     };
     let error = demo.create_virtual_mfa_device(&tagged).await.unwrap_err();
     assert!(error.needs_mfa_session(), "{error}");
-    assert!(error.to_string().contains("iam:TagMFADevice"));
+    assert!(
+        matches!(
+            error,
+            IamError::AccessDenied {
+                action: Action::TagMfaDevice,
+                ..
+            }
+        ),
+        "{error}"
+    );
     assert!(
         demo.known_seed("arn:aws:iam::210987654321:mfa/jordan.lee-ipad")
             .is_none()

@@ -12,8 +12,8 @@ use crate::app::manage::user_mfa_summary::MfaRank;
 use crate::app::{Effect, Msg, key};
 use crate::clock::ManualClock;
 use crate::headless::{FIXED_NOW, Headless};
-use crate::iam::IamError;
 use crate::iam::demo::{DemoAccount, DemoIdentity};
+use crate::iam::{Action, IamError, Request, op};
 use crate::runtime::executor;
 
 fn row<'a>(state: &'a UsersState, name: &str) -> &'a UserRow {
@@ -46,9 +46,9 @@ async fn lists_every_user_with_device_counts_and_kinds() {
     assert!(!state.details_loading());
     // One listing of users, one of the assigned virtual devices, and one per user (nobody in the demo
     // has eight virtual devices, the one case that needs no call: see the thousand-user test).
-    assert_eq!(iam.calls("iam:ListUsers"), 1);
-    assert_eq!(iam.calls("iam:ListVirtualMFADevices"), 1);
-    assert_eq!(iam.calls("iam:ListMFADevices"), 13);
+    assert_eq!(iam.calls(Action::ListUsers), 1);
+    assert_eq!(iam.calls(Action::ListVirtualMfaDevices), 1);
+    assert_eq!(iam.calls(Action::ListMfaDevices), 13);
     let text = h.screen_text();
     assert!(text.contains("alice.nguyen"), "{text}");
     assert!(text.contains("13 users"), "{text}");
@@ -89,7 +89,7 @@ async fn enter_opens_the_users_devices_and_coming_back_refreshes_that_user() {
     iam.reset();
     h.press_code(KeyCode::Esc).await;
     assert_eq!(
-        iam.calls("iam:ListMFADevices"),
+        iam.calls(Action::ListMfaDevices),
         1,
         "only the user just seen is asked again"
     );
@@ -103,7 +103,7 @@ async fn refresh_drops_the_answers_of_the_earlier_load() {
     testing::open_users(&mut h).await;
     press(&mut h, 'r').await;
     h.settle().await;
-    assert_eq!(iam.calls("iam:ListUsers"), 2);
+    assert_eq!(iam.calls(Action::ListUsers), 2);
     let state = users(&h);
     assert_eq!(state.details_done, state.details_needed);
     assert_eq!(state.in_flight(), 0);
@@ -114,8 +114,8 @@ async fn refresh_drops_the_answers_of_the_earlier_load() {
 async fn a_failed_user_listing_is_marked_on_the_row() {
     let (mut h, iam) = recorded(DemoIdentity::Admin, 120, 40).await;
     iam.fail(
-        "iam:ListMFADevices",
-        IamError::access_denied("iam:ListMFADevices", "not allowed"),
+        Action::ListMfaDevices,
+        IamError::access_denied(Action::ListMfaDevices, "not allowed"),
     );
     testing::open_users(&mut h).await;
     let state = users(&h);
@@ -156,7 +156,7 @@ fn big_account(n: usize) -> (DemoAccount, ManualClock) {
 fn list_mfa_user(effect: &Effect) -> Option<&str> {
     match effect {
         Effect::Call {
-            request: Request::ListMfaDevices { user_name },
+            request: Request::ListMfaDevices(op::ListMfaDevices { user_name }),
             ..
         } => Some(user_name),
         _ => None,
@@ -214,10 +214,10 @@ async fn a_thousand_users_take_one_listing_each_with_at_most_eight_out() {
     let (most_out, asked) = drive(&mut h, effects, |_| None).await;
 
     assert_eq!(most_out, MAX_IN_FLIGHT, "the bound is used, never passed");
-    assert_eq!(iam.calls("iam:ListUsers"), 1);
-    assert_eq!(iam.calls("iam:ListVirtualMFADevices"), 1);
+    assert_eq!(iam.calls(Action::ListUsers), 1);
+    assert_eq!(iam.calls(Action::ListVirtualMfaDevices), 1);
     // 1,001 users (the admin too), less the two whose eight virtual devices say everything.
-    assert_eq!(iam.calls("iam:ListMFADevices"), 999);
+    assert_eq!(iam.calls(Action::ListMfaDevices), 999);
     assert_eq!(iam.total_calls(), 1001);
     assert_eq!(asked.len(), 999, "nobody is asked twice");
     let unique: HashSet<&String> = asked.iter().collect();
@@ -300,7 +300,7 @@ async fn snapshot_states(cols: u16, rows: u16) {
     // Error.
     let (mut h, iam) = recorded(DemoIdentity::Admin, cols, rows).await;
     iam.fail(
-        "iam:ListUsers",
+        Action::ListUsers,
         IamError::ServiceFailure("Request ID 1f0c: internal error".into()),
     );
     testing::open_users(&mut h).await;

@@ -5,7 +5,7 @@
 //! out at most [`MAX_IN_FLIGHT`] at a time, the rows on screen first, then the filtered ones, then the
 //! rest. Every key costs at most a filter and a sort of the list, never a pass per user per user.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crossterm::event::KeyCode;
 
@@ -13,9 +13,9 @@ use super::manage::list_cursor::ListCursor;
 use super::manage::user_mfa_summary::{KindCounts, MfaSummary};
 use super::text_input::{InputChange, TextInput};
 use super::{
-    Ctx, Event, Loadable, Nav, Outcome, Reply, Request, Response, Screen, Ticket, devices,
+    Ctx, Event, Loadable, Nav, Outcome, Pending, Reply, Response, Screen, Ticket, devices,
 };
-use crate::iam::{AssignmentFilter, IamResult, MfaDevice, User, VirtualMfaDevice};
+use crate::iam::{AssignmentFilter, IamResult, MfaDevice, Operation, User, VirtualMfaDevice, op};
 
 /// The most per-user ListMFADevices calls out at once (IAM throttles bursts; 8 keeps the list filling
 /// quickly without tripping it).
@@ -46,6 +46,18 @@ enum Fetch {
     Skipped,
 }
 
+/// What a request of the screen is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wait {
+    Users,
+    /// The account-wide ListVirtualMFADevices(Assigned).
+    Assigned,
+    /// One user's ListMFADevices, for the row at this position.
+    Devices(usize),
+    /// A per-user listing of an earlier load: it counts toward the bound, and its answer is dropped.
+    Stale,
+}
+
 #[derive(Debug)]
 pub struct UserRow {
     pub user: User,
@@ -66,16 +78,12 @@ pub struct UsersState {
     pub sort: SortBy,
     pub cursor: ListCursor,
     page: usize,
-    users_ticket: Option<Ticket>,
-    virtual_ticket: Option<Ticket>,
+    pending: Pending<Wait>,
     /// The account-wide listing, when it answers before ListUsers.
     early_virtual: Option<Vec<VirtualMfaDevice>>,
     /// Whether the account-wide listing has answered (either way).
     virtual_done: bool,
     pub virtual_error: Option<crate::iam::IamError>,
-    in_flight: HashMap<Ticket, usize>,
-    /// Requests of an earlier load still out: they count toward the bound, and their answers are dropped.
-    stale: HashSet<Ticket>,
     /// Scan positions for the next user to ask about (they only move forward until the list changes).
     shown_scan: usize,
     all_scan: usize,
@@ -96,13 +104,10 @@ impl UsersState {
             sort: SortBy::Name,
             cursor: ListCursor::default(),
             page: ListCursor::page_for(ctx.size.1),
-            users_ticket: None,
-            virtual_ticket: None,
+            pending: Pending::default(),
             early_virtual: None,
             virtual_done: false,
             virtual_error: None,
-            in_flight: HashMap::new(),
-            stale: HashSet::new(),
             shown_scan: 0,
             all_scan: 0,
             details_done: 0,
@@ -115,7 +120,8 @@ impl UsersState {
 
     /// Requests out right now (per-user listings, of this load and of earlier ones).
     pub fn in_flight(&self) -> usize {
-        self.in_flight.len() + self.stale.len()
+        self.pending
+            .count(|wait| matches!(wait, Wait::Devices(_) | Wait::Stale))
     }
 
     /// The user under the cursor.
@@ -130,8 +136,10 @@ impl UsersState {
     }
 
     fn load(&mut self, ctx: &mut Ctx) {
-        self.stale
-            .extend(self.in_flight.drain().map(|(ticket, _)| ticket));
+        self.pending
+            .repurpose(|wait| matches!(wait, Wait::Devices(_)).then_some(Wait::Stale));
+        self.pending
+            .forget(|wait| matches!(wait, Wait::Users | Wait::Assigned));
         self.rows = Loadable::Loading;
         self.by_name.clear();
         self.shown.clear();
@@ -139,10 +147,11 @@ impl UsersState {
         self.virtual_done = false;
         self.virtual_error = None;
         (self.details_done, self.details_needed, self.details_failed) = (0, 0, 0);
-        self.users_ticket = Some(ctx.call(Request::ListUsers));
-        self.virtual_ticket = Some(ctx.call(Request::ListVirtualMfaDevices {
+        self.pending.call(ctx, op::ListUsers, Wait::Users);
+        let assigned = op::ListVirtualMfaDevices {
             filter: AssignmentFilter::Assigned,
-        }));
+        };
+        self.pending.call(ctx, assigned, Wait::Assigned);
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, event: Event) -> Nav {
@@ -222,37 +231,34 @@ impl UsersState {
     }
 
     fn on_response(&mut self, ctx: &mut Ctx, ticket: Ticket, result: IamResult<Reply>) {
-        if self.stale.remove(&ticket) {
-            self.send_more(ctx);
-            return;
-        }
-        if Some(ticket) == self.users_ticket {
-            self.users_ticket = None;
-            self.on_users(ctx, result);
-        } else if Some(ticket) == self.virtual_ticket {
-            self.virtual_ticket = None;
-            self.virtual_done = true;
-            match result {
-                Ok(Reply::VirtualMfaDevices(devices)) => match self.rows.loaded() {
-                    Some(_) => self.apply_virtual(&devices),
-                    None => self.early_virtual = Some(devices),
-                },
-                Ok(other) => unreachable!("ListVirtualMFADevices answered {other:?}"),
-                // Each user's own listing still tells everything; this one only saved calls.
-                Err(error) => self.virtual_error = Some(error),
+        match self.pending.take(ticket) {
+            Some(Wait::Stale) => self.send_more(ctx),
+            Some(Wait::Users) => self.on_users(ctx, op::ListUsers::answer(result)),
+            Some(Wait::Assigned) => {
+                self.virtual_done = true;
+                match op::ListVirtualMfaDevices::answer(result) {
+                    Ok(devices) => match self.rows.loaded() {
+                        Some(_) => self.apply_virtual(&devices),
+                        None => self.early_virtual = Some(devices),
+                    },
+                    // Each user's own listing still tells everything; this one only saved calls.
+                    Err(error) => self.virtual_error = Some(error),
+                }
+                self.count_needed();
+                self.after_change(ctx);
             }
-            self.count_needed();
-            self.after_change(ctx);
-        } else if let Some(index) = self.in_flight.remove(&ticket) {
-            self.on_user_devices(index, result);
-            self.after_change(ctx);
+            Some(Wait::Devices(index)) => {
+                self.on_user_devices(index, op::ListMfaDevices::answer(result));
+                self.after_change(ctx);
+            }
+            // The answer to an earlier load's listing.
+            None => {}
         }
     }
 
-    fn on_users(&mut self, ctx: &mut Ctx, result: IamResult<Reply>) {
+    fn on_users(&mut self, ctx: &mut Ctx, result: IamResult<Vec<User>>) {
         let users = match result {
-            Ok(Reply::Users(users)) => users,
-            Ok(other) => unreachable!("ListUsers answered {other:?}"),
+            Ok(users) => users,
             Err(error) => {
                 self.rows = Loadable::Failed(error);
                 return;
@@ -318,19 +324,18 @@ impl UsersState {
         self.details_done = rows.iter().filter(|row| row.fetch == Fetch::Done).count();
     }
 
-    fn on_user_devices(&mut self, index: usize, result: IamResult<Reply>) {
+    fn on_user_devices(&mut self, index: usize, result: IamResult<Vec<MfaDevice>>) {
         let Loadable::Loaded(rows) = &mut self.rows else {
             return;
         };
         let row = &mut rows[index];
         row.fetch = Fetch::Done;
         match result {
-            Ok(Reply::MfaDevices(devices)) => {
+            Ok(devices) => {
                 row.mfa.devices = Some(KindCounts::of(&devices));
                 row.mfa.failed = None;
                 row.mfa.virtual_listed = Some(count_virtual(&devices));
             }
-            Ok(other) => unreachable!("ListMFADevices answered {other:?}"),
             Err(error) => {
                 row.mfa.failed = Some(error.code().to_string());
                 self.details_failed += 1;
@@ -390,8 +395,8 @@ impl UsersState {
             };
             rows[index].fetch = Fetch::InFlight;
             let user_name = rows[index].user.name.clone();
-            let ticket = ctx.call(Request::ListMfaDevices { user_name });
-            self.in_flight.insert(ticket, index);
+            let listing = op::ListMfaDevices { user_name };
+            self.pending.call(ctx, listing, Wait::Devices(index));
         }
     }
 
@@ -447,5 +452,4 @@ fn count_virtual(devices: &[MfaDevice]) -> usize {
 }
 
 #[cfg(test)]
-#[path = "manage/tests/users.rs"]
 mod tests;

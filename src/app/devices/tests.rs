@@ -9,8 +9,8 @@ use crate::app::manage::testing::{
     recorded, select_device,
 };
 use crate::headless::Headless;
-use crate::iam::IamError;
 use crate::iam::demo::DemoIdentity;
+use crate::iam::{Action, IamError};
 use crate::otp::window;
 
 fn confirm_text(h: &Headless) -> String {
@@ -44,7 +44,7 @@ async fn shows_kind_serial_date_and_tags() {
         ]
     );
     // Tags are asked for the virtual devices only.
-    assert_eq!(iam.calls("iam:ListMFADeviceTags"), 6);
+    assert_eq!(iam.calls(Action::ListMfaDeviceTags), 6);
     let text = h.screen_text();
     assert!(text.contains("8 of 8 devices"), "{text}");
     assert!(text.contains("passkey/security key"), "{text}");
@@ -130,7 +130,7 @@ async fn a_passkey_is_only_deactivated_and_the_question_says_so() {
         devices(&h).dialog.is_none(),
         "no delete offer for a passkey"
     );
-    assert_eq!(iam.calls("iam:DeleteVirtualMFADevice"), 0);
+    assert_eq!(iam.calls(Action::DeleteVirtualMfaDevice), 0);
     assert_eq!(
         device_serials(&h, "chloe.martin").await,
         [demo_serial("chloe.martin-iphone")]
@@ -202,12 +202,12 @@ async fn resync_checks_the_pair_locally_when_the_seed_is_known() {
     let (field, text) = resync_error(&h).unwrap();
     assert_eq!(field, CodeField::First);
     assert!(text.contains("Code 1 does not match"), "{text}");
-    assert_eq!(iam.calls("iam:ResyncMFADevice"), 0);
+    assert_eq!(iam.calls(Action::ResyncMfaDevice), 0);
     // The right pair.
     h.press_code(KeyCode::Esc).await;
     press(&mut h, 's').await;
     type_codes(&mut h, &seed.code_for_window(now - 1), &current).await;
-    assert_eq!(iam.calls("iam:ResyncMFADevice"), 1);
+    assert_eq!(iam.calls(Action::ResyncMfaDevice), 1);
     assert!(devices(&h).dialog.is_none());
     assert!(message(&h).contains("Resynchronized virtual device farah.haddad-pixel"));
 }
@@ -225,7 +225,7 @@ async fn without_the_seed_iam_refuses_a_wrong_pair_and_the_message_is_at_the_cod
     press(&mut h, 's').await;
     type_codes(&mut h, "123456", "654321").await;
     assert_eq!(
-        recording.calls("iam:ResyncMFADevice"),
+        recording.calls(Action::ResyncMfaDevice),
         1,
         "only the format could be checked here"
     );
@@ -389,7 +389,7 @@ async fn cancelling_the_wizard_of_a_rotation_changes_nothing() {
     press(&mut h, 'y').await;
     end_wizard(&mut h, Outcome::Closed).await;
     assert_eq!(message(&h), "Rotation cancelled: nothing changed");
-    assert_eq!(iam.calls("iam:DeactivateMFADevice"), 0);
+    assert_eq!(iam.calls(Action::DeactivateMfaDevice), 0);
 }
 
 #[tokio::test]
@@ -478,7 +478,7 @@ async fn a_self_service_user_removes_a_device_after_starting_an_mfa_session() {
         "{}",
         h.screen_text()
     );
-    assert_eq!(iam.calls("iam:DeactivateMFADevice"), 1);
+    assert_eq!(iam.calls(Action::DeactivateMfaDevice), 1);
     let serial = demo_serial("jordan.lee-pixel");
     let seed = h.iam.known_seed(&serial).unwrap();
     h.type_text(&seed.code_at(crate::headless::FIXED_NOW)).await;
@@ -489,7 +489,7 @@ async fn a_self_service_user_removes_a_device_after_starting_an_mfa_session() {
         h.screen_text()
     );
     assert_eq!(
-        iam.calls("iam:DeactivateMFADevice"),
+        iam.calls(Action::DeactivateMfaDevice),
         2,
         "sent again within the session"
     );
@@ -542,7 +542,7 @@ async fn snapshot_states(cols: u16, rows: u16) {
 
     let (mut h, iam) = recorded(DemoIdentity::Admin, cols, rows).await;
     iam.fail(
-        "iam:ListMFADevices",
+        Action::ListMfaDevices,
         IamError::NoSuchEntity("The user with name admin cannot be found.".into()),
     );
     press(&mut h, 'm').await;

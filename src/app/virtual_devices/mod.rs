@@ -9,10 +9,11 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::manage::confirm::{Answer, Confirm};
 use super::manage::list_cursor::ListCursor;
 use super::{
-    Ctx, Event, Loadable, Nav, Outcome, Reply, Request, Response, Screen, Ticket, devices,
+    Ctx, Event, Loadable, Nav, Outcome, Pending, Reply, Response, Screen, Ticket, devices,
 };
 use crate::iam::{
-    AssignmentFilter, IamError, IamResult, VirtualMfaDevice, device_name_from_serial, validate,
+    AssignmentFilter, IamError, IamResult, Operation, VirtualMfaDevice, device_name_from_serial,
+    op, validate,
 };
 
 /// The deletes of one sweep, sent one after the other (a sweep is a handful of devices; one at a time
@@ -20,7 +21,8 @@ use crate::iam::{
 #[derive(Debug)]
 pub struct Sweep {
     queue: VecDeque<String>,
-    current: Option<(Ticket, String)>,
+    /// The device being deleted now.
+    current: Option<String>,
     pub total: usize,
     pub deleted: Vec<String>,
     pub failed: Vec<(String, IamError)>,
@@ -32,11 +34,19 @@ impl Sweep {
     }
 }
 
+/// What a request of the screen is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Wait {
+    List,
+    /// One delete of the sweep.
+    Delete(String),
+}
+
 #[derive(Debug)]
 pub struct VirtualDevicesState {
     pub filter: AssignmentFilter,
     pub devices: Loadable<Vec<VirtualMfaDevice>>,
-    ticket: Option<Ticket>,
+    pending: Pending<Wait>,
     pub cursor: ListCursor,
     /// Serials marked for the sweep (unassigned devices only).
     pub marked: BTreeSet<String>,
@@ -51,7 +61,7 @@ impl VirtualDevicesState {
         let mut state = Self {
             filter: AssignmentFilter::Any,
             devices: Loadable::Loading,
-            ticket: None,
+            pending: Pending::default(),
             cursor: ListCursor::default(),
             marked: BTreeSet::new(),
             confirm: None,
@@ -73,9 +83,10 @@ impl VirtualDevicesState {
 
     fn reload(&mut self, ctx: &mut Ctx) {
         self.devices = Loadable::Loading;
-        self.ticket = Some(ctx.call(Request::ListVirtualMfaDevices {
+        let listing = op::ListVirtualMfaDevices {
             filter: self.filter,
-        }));
+        };
+        self.pending.replace(ctx, listing, Wait::List);
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, event: Event) -> Nav {
@@ -228,10 +239,11 @@ impl VirtualDevicesState {
         };
         match sweep.queue.pop_front() {
             Some(serial) => {
-                let ticket = ctx.call(Request::DeleteVirtualMfaDevice {
+                let delete = op::DeleteVirtualMfaDevice {
                     serial: serial.clone(),
-                });
-                sweep.current = Some((ticket, serial));
+                };
+                self.pending.call(ctx, delete, Wait::Delete(serial.clone()));
+                sweep.current = Some(serial);
             }
             None => {
                 sweep.current = None;
@@ -255,37 +267,41 @@ impl VirtualDevicesState {
     }
 
     fn on_response(&mut self, ctx: &mut Ctx, ticket: Ticket, result: IamResult<Reply>) {
-        if Some(ticket) == self.ticket {
-            self.ticket = None;
-            self.devices = Loadable::from_result(result.map(|reply| match reply {
-                Reply::VirtualMfaDevices(devices) => devices,
-                other => unreachable!("ListVirtualMFADevices answered {other:?}"),
-            }));
-            if let Some(devices) = self.devices.loaded() {
-                let len = devices.len();
-                // Marks of devices that are gone or now assigned would be deleted blind.
-                let unassigned: BTreeSet<&String> = devices
-                    .iter()
-                    .filter(|d| !d.is_assigned())
-                    .map(|d| &d.serial)
-                    .collect();
-                self.marked.retain(|serial| unassigned.contains(serial));
-                self.cursor
-                    .keep_visible(len, ListCursor::page_for(ctx.size.1));
+        match self.pending.take(ticket) {
+            Some(Wait::List) => self.on_list(ctx, op::ListVirtualMfaDevices::answer(result)),
+            Some(Wait::Delete(serial)) => {
+                self.on_deleted(ctx, serial, op::DeleteVirtualMfaDevice::answer(result));
             }
-            return;
+            // The answer to an earlier listing.
+            None => {}
         }
+    }
+
+    fn on_list(&mut self, ctx: &mut Ctx, result: IamResult<Vec<VirtualMfaDevice>>) {
+        self.devices = Loadable::from_result(result);
+        if let Some(devices) = self.devices.loaded() {
+            let len = devices.len();
+            // Marks of devices that are gone or now assigned would be deleted blind.
+            let unassigned: BTreeSet<&String> = devices
+                .iter()
+                .filter(|d| !d.is_assigned())
+                .map(|d| &d.serial)
+                .collect();
+            self.marked.retain(|serial| unassigned.contains(serial));
+            self.cursor
+                .keep_visible(len, ListCursor::page_for(ctx.size.1));
+        }
+    }
+
+    fn on_deleted(&mut self, ctx: &mut Ctx, serial: String, result: IamResult<()>) {
         let Some(sweep) = &mut self.sweep else {
             return;
         };
-        let Some((current, serial)) = sweep.current.take_if(|(t, _)| *t == ticket) else {
-            return;
-        };
+        sweep.current = None;
         match result {
-            Ok(_) => sweep.deleted.push(serial),
+            Ok(()) => sweep.deleted.push(serial),
             Err(error) => sweep.failed.push((serial, error)),
         }
-        let _ = current;
         self.send_next_delete(ctx);
     }
 }
@@ -296,5 +312,4 @@ pub fn short_name(serial: &str) -> &str {
 }
 
 #[cfg(test)]
-#[path = "manage/tests/virtual_devices.rs"]
 mod tests;

@@ -11,6 +11,7 @@ use crate::app::manage::testing::{
 };
 use crate::clock::ManualClock;
 use crate::headless::{FIXED_NOW, Headless};
+use crate::iam::Action;
 use crate::iam::demo::{DemoAccount, DemoIdentity};
 use crate::otp::window;
 
@@ -44,7 +45,7 @@ async fn the_filter_cycles_any_assigned_unassigned() {
     assert_eq!(unassigned, ORPHANS);
     assert_eq!(all, assigned + ORPHANS.len());
     assert_eq!(
-        iam.calls("iam:ListVirtualMFADevices"),
+        iam.calls(Action::ListVirtualMfaDevices),
         3,
         "the filter is IAM's own"
     );
@@ -87,7 +88,7 @@ async fn sweep_the_orphans_after_one_confirmation_that_lists_them() {
         );
     }
     assert_eq!(
-        iam.calls("iam:DeleteVirtualMFADevice"),
+        iam.calls(Action::DeleteVirtualMfaDevice),
         0,
         "nothing before y"
     );
@@ -156,7 +157,7 @@ async fn cancelling_the_sweep_deletes_nothing() {
     press(&mut h, 'u').await;
     press(&mut h, 'd').await;
     h.press_code(KeyCode::Esc).await;
-    assert_eq!(iam.calls("iam:DeleteVirtualMFADevice"), 0);
+    assert_eq!(iam.calls(Action::DeleteVirtualMfaDevice), 0);
     assert_eq!(testing::unassigned_serials(&h).await.len(), 3);
     assert_eq!(
         virtual_devices(&h).message.as_deref(),
@@ -202,9 +203,9 @@ async fn snapshot_states(cols: u16, rows: u16) {
 
     let (mut h, iam) = recorded(DemoIdentity::Admin, cols, rows).await;
     iam.fail(
-        "iam:ListVirtualMFADevices",
+        Action::ListVirtualMfaDevices,
         crate::iam::IamError::access_denied(
-            "iam:ListVirtualMFADevices",
+            Action::ListVirtualMfaDevices,
             "User: arn:aws:iam::210987654321:user/admin is not authorized to perform: iam:ListVirtualMFADevices",
         ),
     );

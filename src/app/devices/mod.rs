@@ -13,10 +13,13 @@ use super::manage::list_cursor::ListCursor;
 use super::manage::resync::{ResyncForm, ResyncStep};
 use super::manage::rotate::{RotateOrder, RotatePlan, describe};
 use super::manage::tags::{TagEditor, TagStep};
-use super::{Ctx, Event, Loadable, Nav, Outcome, Reply, Request, Response, Screen, Ticket};
+use super::{
+    Ctx, Event, Loadable, Nav, Outcome, Pending, Reply, Request, Response, Screen, Ticket,
+};
 use super::{mfa_session, wizard};
 use crate::iam::{
-    DeviceKind, IamError, IamResult, MAX_DEVICES_PER_USER, MfaDevice, Tag, device_name_from_serial,
+    Action, DeviceKind, IamError, IamResult, MAX_DEVICES_PER_USER, MfaDevice, Operation, Tag,
+    device_name_from_serial, op,
 };
 
 /// What waits for `y` in the confirmation dialog.
@@ -74,12 +77,33 @@ enum Step {
     },
 }
 
-/// The one change in flight.
+/// A change: the request, how to read its answer, and what it is a step of.
 #[derive(Debug)]
 struct Work {
-    ticket: Ticket,
     request: Request,
+    answer: fn(IamResult<Reply>) -> IamResult<()>,
     step: Step,
+}
+
+impl Work {
+    fn new<O: Operation<Output = ()>>(operation: O, step: Step) -> Self {
+        Self {
+            request: operation.into(),
+            answer: O::answer,
+            step,
+        }
+    }
+}
+
+/// What a request of the screen is for.
+#[derive(Debug)]
+enum Wait {
+    List,
+    Tags(String),
+    /// The seed of the device in the resync form, where the backend knows it.
+    Seed(String),
+    /// The one change in flight.
+    Change(Box<Work>),
 }
 
 /// The result of the last action, shown under the list until the next one.
@@ -95,16 +119,15 @@ pub struct DevicesState {
     /// The caller's own devices ("My MFA devices").
     pub own: bool,
     pub devices: Loadable<Vec<MfaDevice>>,
-    list_ticket: Option<Ticket>,
     /// Tags of the virtual devices, by serial.
     pub tags: HashMap<String, Loadable<Vec<Tag>>>,
-    tag_tickets: HashMap<Ticket, String>,
+    pending: Pending<Wait>,
     pub cursor: ListCursor,
     /// Boxed: the forms are large and most of the time there is no dialog.
     pub dialog: Option<Box<Dialog>>,
-    work: Option<Box<Work>>,
-    /// A change refused for want of an MFA session, sent again once one is started.
-    after_session: Option<Box<(Request, Step)>>,
+    /// A change refused for want of an MFA session (and the action denied), sent again once one is
+    /// started.
+    after_session: Option<Box<(Work, Action)>>,
     /// A rotation waiting for the wizard to enroll the new device.
     rotation: Option<RotatePlan>,
     pub message: Option<Message>,
@@ -117,12 +140,10 @@ impl DevicesState {
             user_name,
             own,
             devices: Loadable::Loading,
-            list_ticket: None,
             tags: HashMap::new(),
-            tag_tickets: HashMap::new(),
+            pending: Pending::default(),
             cursor: ListCursor::default(),
             dialog: None,
-            work: None,
             after_session: None,
             rotation: None,
             message: None,
@@ -135,9 +156,17 @@ impl DevicesState {
         self.devices.loaded()?.get(self.cursor.selected)
     }
 
+    /// The change in flight, if any.
+    fn work(&self) -> Option<&Work> {
+        self.pending.purposes().find_map(|wait| match wait {
+            Wait::Change(work) => Some(work.as_ref()),
+            _ => None,
+        })
+    }
+
     /// What is being done right now, for the screen.
     pub fn working_on(&self) -> Option<String> {
-        let work = self.work.as_ref()?;
+        let work = self.work()?;
         Some(match &work.step {
             Step::Deactivate { device, .. } => format!("Deactivating {}…", describe(device)),
             Step::Delete { device, .. } => format!("Deleting {}…", describe(device)),
@@ -153,10 +182,13 @@ impl DevicesState {
     fn reload(&mut self, ctx: &mut Ctx) {
         self.devices = Loadable::Loading;
         self.tags.clear();
-        self.tag_tickets.clear();
-        self.list_ticket = Some(ctx.call(Request::ListMfaDevices {
+        // Answers to an earlier listing, and the tags it asked for, are stale.
+        self.pending
+            .forget(|wait| matches!(wait, Wait::List | Wait::Tags(_)));
+        let listing = op::ListMfaDevices {
             user_name: self.user_name.clone(),
-        }));
+        };
+        self.pending.call(ctx, listing, Wait::List);
     }
 
     fn show(&mut self, dialog: Dialog) {
@@ -180,14 +212,7 @@ impl DevicesState {
     pub fn update(&mut self, ctx: &mut Ctx, event: Event) -> Nav {
         match event {
             Event::Key(key) => self.on_key(ctx, key),
-            Event::Response(ticket, Response::Iam(mut result)) => {
-                if let Some(Dialog::Resync(form)) = self.dialog.as_deref_mut()
-                    && form.on_response(ticket, &mut result)
-                {
-                    return Nav::Stay;
-                }
-                self.on_response(ctx, ticket, result)
-            }
+            Event::Response(ticket, Response::Iam(result)) => self.on_response(ctx, ticket, result),
             Event::Resumed(outcome) => self.on_resumed(ctx, outcome),
             Event::QuitRequested => Nav::Quit,
             _ => Nav::Stay,
@@ -205,7 +230,7 @@ impl DevicesState {
                         let device = self.selected().cloned();
                         self.show(Dialog::Resync(form));
                         if let Some(device) = device {
-                            self.start(ctx, request, Step::Resync { device });
+                            self.start(ctx, Work::new(request, Step::Resync { device }));
                         }
                     }
                 }
@@ -220,26 +245,17 @@ impl DevicesState {
                 match step {
                     TagStep::Stay | TagStep::Close => {}
                     TagStep::Save { tag, rename_from } => {
-                        let request = Request::TagMfaDevice {
+                        let request = op::TagMfaDevice {
                             serial: serial.clone(),
                             tags: vec![tag],
                         };
-                        self.start(
-                            ctx,
-                            request,
-                            Step::Tag {
-                                serial,
-                                rename_from,
-                            },
-                        );
-                    }
-                    TagStep::Remove { key } => {
-                        let request = Request::UntagMfaDevice {
-                            serial: serial.clone(),
-                            keys: vec![key],
+                        let step = Step::Tag {
+                            serial,
+                            rename_from,
                         };
-                        self.start(ctx, request, Step::Untag { serial });
+                        self.start(ctx, Work::new(request, step));
                     }
+                    TagStep::Remove { key } => self.untag(ctx, serial, key),
                 }
                 return Nav::Stay;
             }
@@ -260,7 +276,7 @@ impl DevicesState {
             }
             _ => {}
         }
-        if self.work.is_some() {
+        if self.work().is_some() {
             if matches!(key.code, KeyCode::Char('a' | 'd' | 's' | 'o' | 't')) {
                 self.say_error("Wait for the current change to finish");
             }
@@ -369,8 +385,13 @@ impl DevicesState {
             );
             return;
         }
+        // Where the backend knows the seed (the demo account), the form checks the pair before sending.
+        let asked = op::KnownSeed {
+            serial: device.serial.clone(),
+        };
+        self.pending
+            .call(ctx, asked, Wait::Seed(device.serial.clone()));
         self.show(Dialog::Resync(ResyncForm::open(
-            ctx,
             self.user_name.clone(),
             device.serial,
         )));
@@ -452,76 +473,90 @@ impl DevicesState {
     }
 
     fn deactivate(&mut self, ctx: &mut Ctx, device: MfaDevice, purpose: Purpose) {
-        let request = Request::DeactivateMfaDevice {
+        let request = op::DeactivateMfaDevice {
             user_name: self.user_name.clone(),
             serial: device.serial.clone(),
         };
-        self.start(ctx, request, Step::Deactivate { device, purpose });
+        self.start(
+            ctx,
+            Work::new(request, Step::Deactivate { device, purpose }),
+        );
     }
 
     fn delete(&mut self, ctx: &mut Ctx, device: MfaDevice, purpose: Purpose) {
-        let request = Request::DeleteVirtualMfaDevice {
+        let request = op::DeleteVirtualMfaDevice {
             serial: device.serial.clone(),
         };
-        self.start(ctx, request, Step::Delete { device, purpose });
+        self.start(ctx, Work::new(request, Step::Delete { device, purpose }));
     }
 
-    fn start(&mut self, ctx: &mut Ctx, request: Request, step: Step) {
-        let ticket = ctx.call(request.clone());
-        self.work = Some(Box::new(Work {
-            ticket,
-            request,
-            step,
-        }));
+    fn untag(&mut self, ctx: &mut Ctx, serial: String, key: String) {
+        let request = op::UntagMfaDevice {
+            serial: serial.clone(),
+            keys: vec![key],
+        };
+        self.start(ctx, Work::new(request, Step::Untag { serial }));
+    }
+
+    fn start(&mut self, ctx: &mut Ctx, work: Work) {
+        self.pending
+            .call(ctx, work.request.clone(), Wait::Change(Box::new(work)));
+    }
+
+    fn list_tags(&mut self, ctx: &mut Ctx, serial: String) {
+        let listing = op::ListMfaDeviceTags {
+            serial: serial.clone(),
+        };
+        self.pending.call(ctx, listing, Wait::Tags(serial));
     }
 
     fn on_response(&mut self, ctx: &mut Ctx, ticket: Ticket, result: IamResult<Reply>) -> Nav {
-        if Some(ticket) == self.list_ticket {
-            self.list_ticket = None;
-            self.on_list(ctx, result);
-            return Nav::Stay;
-        }
-        if let Some(serial) = self.tag_tickets.remove(&ticket) {
-            let tags = Loadable::from_result(result.map(|reply| match reply {
-                Reply::Tags(tags) => tags,
-                other => unreachable!("ListMFADeviceTags answered {other:?}"),
-            }));
-            if let (Some(Dialog::Tags(editor)), Loadable::Loaded(tags)) =
-                (self.dialog.as_deref_mut(), &tags)
-                && editor.serial == serial
-            {
-                editor.set_tags(tags.clone());
+        match self.pending.take(ticket) {
+            Some(Wait::List) => self.on_list(ctx, op::ListMfaDevices::answer(result)),
+            Some(Wait::Tags(serial)) => {
+                self.on_tags(serial, op::ListMfaDeviceTags::answer(result));
             }
-            self.tags.insert(serial, tags);
-            return Nav::Stay;
-        }
-        match self.work.take() {
-            Some(work) if work.ticket == ticket => match result {
-                Ok(_) => self.on_done(ctx, work.step),
-                Err(error) => self.on_failed(ctx, *work, error),
-            },
+            Some(Wait::Seed(serial)) => {
+                if let (Some(Dialog::Resync(form)), Ok(Some(seed))) =
+                    (self.dialog.as_deref_mut(), op::KnownSeed::answer(result))
+                    && form.serial == serial
+                {
+                    form.set_seed(seed);
+                }
+            }
+            Some(Wait::Change(work)) => {
+                return match (work.answer)(result) {
+                    Ok(()) => self.on_done(ctx, work.step),
+                    Err(error) => self.on_failed(ctx, *work, error),
+                };
+            }
             // Not ours (any more): a stale answer.
-            other => {
-                self.work = other;
-                Nav::Stay
-            }
+            None => {}
         }
+        Nav::Stay
     }
 
-    fn on_list(&mut self, ctx: &mut Ctx, result: IamResult<Reply>) {
+    fn on_tags(&mut self, serial: String, result: IamResult<Vec<Tag>>) {
+        let tags = Loadable::from_result(result);
+        if let (Some(Dialog::Tags(editor)), Loadable::Loaded(tags)) =
+            (self.dialog.as_deref_mut(), &tags)
+            && editor.serial == serial
+        {
+            editor.set_tags(tags.clone());
+        }
+        self.tags.insert(serial, tags);
+    }
+
+    fn on_list(&mut self, ctx: &mut Ctx, result: IamResult<Vec<MfaDevice>>) {
         let devices = match result {
-            Ok(Reply::MfaDevices(devices)) => devices,
-            Ok(other) => unreachable!("ListMFADevices answered {other:?}"),
+            Ok(devices) => devices,
             Err(error) => {
                 self.devices = Loadable::Failed(error);
                 return;
             }
         };
         for device in devices.iter().filter(|d| d.kind() == DeviceKind::Virtual) {
-            let ticket = ctx.call(Request::ListMfaDeviceTags {
-                serial: device.serial.clone(),
-            });
-            self.tag_tickets.insert(ticket, device.serial.clone());
+            self.list_tags(ctx, device.serial.clone());
             self.tags.insert(device.serial.clone(), Loadable::Loading);
         }
         self.cursor
@@ -571,21 +606,14 @@ impl DevicesState {
                 serial,
                 rename_from: Some(old_key),
             } => {
-                let request = Request::UntagMfaDevice {
-                    serial: serial.clone(),
-                    keys: vec![old_key],
-                };
-                self.start(ctx, request, Step::Untag { serial });
+                self.untag(ctx, serial, old_key);
                 return Nav::Stay;
             }
             Step::Tag { serial, .. } | Step::Untag { serial } => {
                 if let Some(Dialog::Tags(editor)) = self.dialog.as_deref_mut() {
                     editor.saved();
                 }
-                let ticket = ctx.call(Request::ListMfaDeviceTags {
-                    serial: serial.clone(),
-                });
-                self.tag_tickets.insert(ticket, serial);
+                self.list_tags(ctx, serial);
                 return Nav::Stay;
             }
         }
@@ -629,8 +657,10 @@ impl DevicesState {
             Step::Resync { .. } => "Resyncing a device needs an MFA session",
             Step::Tag { .. } | Step::Untag { .. } => "Changing tags needs an MFA session",
         };
-        if let Some(nav) = mfa_session::offer(ctx, &error, reason) {
-            self.after_session = Some(Box::new((work.request, work.step)));
+        if let (IamError::AccessDenied { action, .. }, Some(nav)) =
+            (&error, mfa_session::offer(ctx, &error, reason))
+        {
+            self.after_session = Some(Box::new((work, *action)));
             return nav;
         }
         self.report_failure(work.step, &error);
@@ -671,17 +701,17 @@ impl DevicesState {
 
     fn on_resumed(&mut self, ctx: &mut Ctx, outcome: Outcome) -> Nav {
         if let Some(pending) = self.after_session.take() {
-            let (request, step) = *pending;
+            let (work, action) = *pending;
             match outcome {
                 // The session now signs every call: the same request goes through.
-                Outcome::MfaSessionStarted(_) => self.start(ctx, request, step),
+                Outcome::MfaSessionStarted(_) => self.start(ctx, work),
                 _ => {
                     let error = IamError::AccessDenied {
-                        action: request.action().to_string(),
+                        action,
                         message: "No MFA session was started.".to_string(),
                         mfa_required: true,
                     };
-                    self.report_failure(step, &error);
+                    self.report_failure(work.step, &error);
                 }
             }
             return Nav::Stay;
@@ -725,5 +755,4 @@ impl DevicesState {
 }
 
 #[cfg(test)]
-#[path = "manage/tests/devices.rs"]
 mod tests;
