@@ -19,6 +19,16 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };
+    // Before anything else: packagers run this at build time, with no credentials and no terminal.
+    if let Some(kind) = cli.generate {
+        return match output::write_stdout(&iam_mfa::generate::render(kind)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                say(&message);
+                ExitCode::FAILURE
+            }
+        };
+    }
     if let Err(message) = cli.check() {
         say(&format!("{message} (see iam-mfa --help)"));
         return ExitCode::from(2);
