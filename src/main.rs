@@ -103,7 +103,12 @@ fn init_logging(path: Option<&std::path::Path>) -> Result<(), String> {
 async fn run(cli: Cli) -> Result<ExitCode, String> {
     let clock = clock::system();
     let iam: Arc<dyn Iam> = if cli.target.demo {
-        Arc::new(DemoAccount::new(cli.target.demo_identity(), clock.clone()))
+        let identity = cli.target.demo_identity();
+        Arc::new(match &cli.target.demo_data {
+            Some(path) => DemoAccount::from_file(identity, clock.clone(), path)
+                .map_err(|error| error.to_string())?,
+            None => DemoAccount::new(identity, clock.clone()),
+        })
     } else {
         let settings = AwsSettings {
             profile: cli.target.profile.clone(),

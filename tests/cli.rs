@@ -803,3 +803,125 @@ fn the_man_page_renders_with_man() {
         assert!(text.contains(expected), "no {expected:?} in:\n{text}");
     }
 }
+
+// --- --demo-data: the demo account from a file ---------------------------------------------------
+
+/// A fictional company of the shape of `assets/demo-account.toml`.
+const COMPANY: &str = r#"[account]
+id = "555566667777"
+
+[account.identities]
+admin = "it-admin"
+self-service = "lena.fischer"
+self-service-pinned = "lena.fischer"
+
+[account.root]
+created_days_ago = 900
+
+[account.unassigned]
+virtual_devices = ["tom.baker-old-phone"]
+
+[[account.users]]
+name = "it-admin"
+created_days_ago = 800
+password_last_used_days_ago = 0
+mfa_devices = [{ virtual = "it-admin-phone", enabled_days_ago = 700 }]
+
+[[account.users]]
+name = "lena.fischer"
+path = "/sales/"
+created_days_ago = 300
+mfa_devices = [
+    { virtual = "lena.fischer-pixel", enabled_days_ago = 200, tags = { team = "sales" } },
+    { hardware = "ACME00000042", enabled_days_ago = 100 },
+]
+"#;
+
+/// `contents` written to a file in a scratch directory (kept alive by the returned guard).
+fn demo_data_file(contents: &str) -> (tempfile::TempDir, PathBuf) {
+    let scratch = tempfile::tempdir().expect("a scratch directory");
+    let path = scratch.path().join("company.toml");
+    std::fs::write(&path, contents).expect("write the demo data");
+    (scratch, path)
+}
+
+#[test]
+fn demo_data_lists_the_files_devices() {
+    let (_scratch, path) = demo_data_file(COMPANY);
+    let path = path.to_str().expect("a UTF-8 path");
+    let rows = list_json(&["--demo", "--demo-data", path, "list", "--output", "json"]);
+    let serials: Vec<&str> = rows
+        .iter()
+        .filter_map(|row| row["serial"].as_str())
+        .collect();
+    assert_eq!(
+        serials,
+        [
+            "arn:aws:iam::555566667777:mfa/it-admin-phone",
+            "arn:aws:iam::555566667777:mfa/lena.fischer-pixel",
+            "arn:aws:iam::555566667777:mfa/tom.baker-old-phone",
+        ]
+    );
+    assert_eq!(
+        serial_ending(&rows, "lena.fischer-pixel")["user"],
+        "lena.fischer"
+    );
+    assert_eq!(
+        serial_ending(&rows, "tom.baker-old-phone")["user"],
+        Value::Null
+    );
+    // A user's devices of every kind, for the identity the file names.
+    let rows = list_json(&[
+        "--demo",
+        "--demo-as",
+        "self-service",
+        "--demo-data",
+        path,
+        "list",
+        "--user",
+        "lena.fischer",
+        "--output",
+        "json",
+    ]);
+    let kinds: Vec<&str> = rows.iter().filter_map(|row| row["kind"].as_str()).collect();
+    assert_eq!(kinds, ["virtual", "hardware"], "{rows:#?}");
+}
+
+#[test]
+fn a_bad_demo_data_file_fails_in_one_line_naming_the_line_and_rule() {
+    let broken = COMPANY.replace(r#"{ hardware = "ACME00000042""#, r#"{ hardware = "ACME42""#);
+    let (_scratch, path) = demo_data_file(&broken);
+    let shown = path.to_str().expect("a UTF-8 path");
+    let output = run(&["--demo", "--demo-data", shown, "list"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = assert_one_line_failure(&output);
+    assert_eq!(
+        err.trim_end(),
+        format!("iam-mfa: {shown}:27:18: A serial number has 9 to 256 characters (this has 6)")
+    );
+}
+
+#[test]
+fn a_missing_demo_data_file_fails_in_one_line() {
+    let scratch = tempfile::tempdir().expect("a scratch directory");
+    let missing = scratch.path().join("nowhere.toml");
+    let shown = missing.to_str().expect("a UTF-8 path");
+    let output = run(&["--demo", "--demo-data", shown, "list"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = assert_one_line_failure(&output);
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "iam-mfa: cannot read the demo data {shown}: No such file or directory (os error 2)"
+        )
+    );
+}
+
+#[test]
+fn demo_data_without_demo_says_it_needs_demo() {
+    let (_scratch, path) = demo_data_file(COMPANY);
+    let output = run(&["--demo-data", path.to_str().unwrap(), "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = assert_one_line_failure(&output);
+    assert!(err.contains("--demo-data needs --demo"), "{err}");
+}
