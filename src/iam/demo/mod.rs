@@ -38,7 +38,10 @@ pub enum DemoIdentity {
     /// An administrator who may list users and manage every device.
     #[default]
     Admin,
-    /// An IAM user under the "manage your own MFA" policy (an MFA session is needed for some actions).
+    /// An IAM user under AWS's policy for managing one's own MFA (an MFA session is needed for some
+    /// actions).
+    // No double quotes in these texts: clap_complete puts them unescaped inside double-quoted strings
+    // of the fish and zsh scripts (tested in src/generate.rs).
     SelfService,
     /// A self-service user under the older policy that pins the device name to the user name.
     SelfServicePinned,
