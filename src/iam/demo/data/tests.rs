@@ -428,3 +428,21 @@ fn unreadable_files_are_named_with_the_reason() {
     std::fs::write(&exactly, "#".repeat(MAX_FILE_BYTES as usize)).unwrap();
     assert!(Source::read(&exactly).is_ok());
 }
+
+#[test]
+fn the_readme_example_loads() {
+    let readme = include_str!("../../../../README.md");
+    let section = readme
+        .split_once("### Your own demo company")
+        .expect("the README's --demo-data section")
+        .1;
+    let example = section
+        .split_once("```toml\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("a TOML example in it")
+        .0;
+    let seeded = load(example).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(seeded.state.account_id(), "555566667777");
+    assert_eq!(seeded.state.mfa_devices("lena.fischer").unwrap().len(), 3);
+    assert_eq!(seeded.state.hardware_stock(), ["ACME00000043"]);
+}
