@@ -13,7 +13,9 @@ use crate::clock::UnixSeconds;
 use crate::iam::demo::DemoIdentity;
 use crate::iam::demo::derive;
 use crate::iam::demo::state::{AccountState, Owner};
-use crate::iam::{DeviceKind, IamError, MAX_DEVICES_PER_USER, NewVirtualDevice, Tag, validate};
+use crate::iam::{
+    DeviceKind, IamError, IamResult, MAX_DEVICES_PER_USER, NewVirtualDevice, Tag, validate,
+};
 
 const DAY: u64 = 86_400;
 
@@ -166,10 +168,6 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn remember(&mut self, key: String, span: Range<usize>) {
-        self.seen.push((key, span));
-    }
-
     /// " (first at line N)" for the entry an IAM uniqueness rule matched, ignoring case as IAM does.
     fn first_at(&self, key: &str) -> String {
         self.seen
@@ -182,6 +180,27 @@ impl Builder<'_> {
                 )
             })
             .unwrap_or_default()
+    }
+
+    /// A builder's answer for the entry `key` at `at`: remembered once added; refused by an IAM
+    /// uniqueness rule, said by `clash` (given " (first at line N)"); any other refusal in IAM's words.
+    fn added<T>(
+        &mut self,
+        answer: IamResult<T>,
+        key: String,
+        at: Range<usize>,
+        clash: impl FnOnce(String) -> String,
+    ) -> Result<T, Located> {
+        match answer {
+            Ok(value) => {
+                self.seen.push((key, at));
+                Ok(value)
+            }
+            Err(IamError::EntityAlreadyExists(_)) => {
+                Err(Located::new(at, clash(self.first_at(&key))))
+            }
+            Err(other) => Err(Located::new(at, other.to_string())),
+        }
     }
 
     fn add_user(&mut self, user: &schema::User, account_age: u64) -> Result<(), Located> {
@@ -208,21 +227,10 @@ impl Builder<'_> {
             days_ago(self.now, created, label),
             last_used.map(|days| days_ago(self.now, days, label)),
         );
-        let key = format!("user:{label}");
-        match added {
-            Ok(_) => {
-                self.remember(key, name.span());
-                Ok(())
-            }
-            Err(IamError::EntityAlreadyExists(_)) => Err(Located::new(
-                name.span(),
-                format!(
-                    "the user {label:?} is defined twice{}: IAM user names are unique, ignoring case",
-                    self.first_at(&key)
-                ),
-            )),
-            Err(other) => Err(Located::new(name.span(), other.to_string())),
-        }
+        self.added(added, format!("user:{label}"), name.span(), |first| {
+            format!("the user {label:?} is defined twice{first}: IAM user names are unique, ignoring case")
+        })?;
+        Ok(())
     }
 
     fn identities(&self, identities: &schema::Identities) -> Result<IdentityUsers, Located> {
@@ -288,23 +296,18 @@ impl Builder<'_> {
                 };
                 checked(label, "passkey label", validate::device_name)?;
                 let when = days_ago(self.now, enabled, label.get_ref());
-                let key = format!("passkey:{user}/{}", label.get_ref());
-                match self.state.register_passkey(user, label.get_ref(), when) {
-                    Ok(_) => {
-                        self.remember(key, label.span());
-                        Ok(())
-                    }
-                    Err(IamError::LimitExceeded(_)) => Err(too_many_devices(user, entry)),
-                    Err(IamError::EntityAlreadyExists(_)) => Err(Located::new(
-                        label.span(),
-                        format!(
-                            "the passkey {:?} is registered twice on {user:?}{}",
-                            label.get_ref(),
-                            self.first_at(&key)
-                        ),
-                    )),
-                    Err(other) => Err(Located::new(label.span(), other.to_string())),
+                let answer = self.state.register_passkey(user, label.get_ref(), when);
+                if let Err(IamError::LimitExceeded(_)) = answer {
+                    return Err(too_many_devices(user, entry));
                 }
+                let key = format!("passkey:{user}/{}", label.get_ref());
+                self.added(answer, key, label.span(), |first| {
+                    format!(
+                        "the passkey {:?} is registered twice on {user:?}{first}",
+                        label.get_ref()
+                    )
+                })?;
+                Ok(())
             }
         }
     }
@@ -317,25 +320,16 @@ impl Builder<'_> {
             path: None,
             tags,
         };
-        let key = format!("virtual:{}", name.get_ref());
-        match self
+        let answer = self
             .state
-            .create_virtual(&request, derive::seed(name.get_ref()))
-        {
-            Ok(serial) => {
-                self.remember(key, name.span());
-                Ok(serial)
-            }
-            Err(IamError::EntityAlreadyExists(_)) => Err(Located::new(
-                name.span(),
-                format!(
-                    "a virtual MFA device named {:?} is already in the account{}: device names are unique, ignoring case",
-                    name.get_ref(),
-                    self.first_at(&key)
-                ),
-            )),
-            Err(other) => Err(Located::new(name.span(), other.to_string())),
-        }
+            .create_virtual(&request, derive::seed(name.get_ref()));
+        let key = format!("virtual:{}", name.get_ref());
+        self.added(answer, key, name.span(), |first| {
+            format!(
+                "a virtual MFA device named {:?} is already in the account{first}: device names are unique, ignoring case",
+                name.get_ref()
+            )
+        })
     }
 
     /// Puts a hardware token in the account (unassigned) with the seed derived from its serial.
@@ -350,21 +344,10 @@ impl Builder<'_> {
                 ),
             ));
         }
-        let key = format!("hardware:{text}");
-        match self.state.stock_hardware_token(text, derive::seed(text)) {
-            Ok(()) => {
-                self.remember(key, serial.span());
-                Ok(())
-            }
-            Err(IamError::EntityAlreadyExists(_)) => Err(Located::new(
-                serial.span(),
-                format!(
-                    "the hardware token {text:?} is listed twice{}: serial numbers are unique",
-                    self.first_at(&key)
-                ),
-            )),
-            Err(other) => Err(Located::new(serial.span(), other.to_string())),
-        }
+        let answer = self.state.stock_hardware_token(text, derive::seed(text));
+        self.added(answer, format!("hardware:{text}"), serial.span(), |first| {
+            format!("the hardware token {text:?} is listed twice{first}: serial numbers are unique")
+        })
     }
 
     fn assign(
