@@ -715,9 +715,11 @@ fn every_generated_output_is_printed_without_credentials() {
 fn bash_completes(words: &[&str]) -> Vec<String> {
     let script = format!(
         r#"source <("$IAM_MFA" --generate complete-bash) || exit 3
-        complete -p iam-mfa >/dev/null || exit 4
+        # The function the script registered for iam-mfa, as bash would call it on Tab.
+        function=$(complete -p iam-mfa | sed -n 's/.* -F \([^ ]*\) .*/\1/p')
+        [[ -n $function ]] || exit 4
         COMP_WORDS=({words}); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
-        _iam__mfa iam-mfa "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+        "$function" iam-mfa "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
         printf '%s\n' "${{COMPREPLY[@]}}""#,
         words = words
             .iter()
