@@ -29,6 +29,21 @@ start_moto
 # In front of moto, for tests/aws_faults.rs: each test opens its own faulty endpoint (docs/FAULTS.md).
 start_fault_proxy
 
+# tests/cli.rs renders the generated man page with `man -l`; Debian's slim images leave man-db out.
+if ! command -v man >/dev/null; then
+    if ((EUID == 0)) && command -v apt-get >/dev/null; then
+        say "Installing man-db (for the man page test)"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq man-db >/dev/null
+    else
+        say "man is missing and this is no root shell on Debian: the man page test will skip"
+    fi
+fi
+# Where man exists the test must run, never skip.
+if command -v man >/dev/null; then
+    export IAM_MFA_REQUIRE_MAN=1
+fi
+
 # The test environment: moto only, never real AWS.
 only_loopback_aws
 export IAM_MFA_MOTO_ENDPOINT="$moto_endpoint"

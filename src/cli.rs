@@ -1,7 +1,8 @@
 //! The command line: where calls go (demo account or AWS, with the usual overrides) and what to run.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+use crate::generate::Generated;
 use crate::iam::AssignmentFilter;
 use crate::iam::demo::DemoIdentity;
 
@@ -30,6 +31,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<std::path::PathBuf>,
 
+    /// Print the man page or a shell completion script to stdout, and exit.
+    #[arg(long, value_name = "KIND")]
+    pub generate: Option<Generated>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -46,6 +51,11 @@ pub struct Target {
     // option needs --demo.
     #[arg(long, global = true, value_enum)]
     pub demo_as: Option<DemoIdentity>,
+
+    /// Start the demo account from this TOML file instead of the built-in one (the same shape as
+    /// assets/demo-account.toml); needs --demo.
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub demo_data: Option<std::path::PathBuf>,
 
     /// The AWS profile to use (default: AWS_PROFILE, then "default"); SSO profiles work.
     #[arg(long, global = true, conflicts_with = "demo")]
@@ -65,6 +75,9 @@ impl Cli {
     pub fn check(&self) -> Result<(), String> {
         if self.target.demo_as.is_some() && !self.target.demo {
             return Err("--demo-as needs --demo".into());
+        }
+        if self.target.demo_data.is_some() && !self.target.demo {
+            return Err("--demo-data needs --demo".into());
         }
         Ok(())
     }
@@ -166,6 +179,31 @@ mod tests {
         assert_eq!(with.target.demo_identity(), DemoIdentity::Root);
         let default = Cli::try_parse_from(["iam-mfa", "--demo"]).unwrap();
         assert_eq!(default.target.demo_identity(), DemoIdentity::Admin);
+    }
+
+    #[test]
+    fn demo_data_needs_demo() {
+        let without = Cli::try_parse_from(["iam-mfa", "--demo-data", "a.toml", "list"]).unwrap();
+        assert_eq!(without.check(), Err("--demo-data needs --demo".into()));
+        let with =
+            Cli::try_parse_from(["iam-mfa", "list", "--demo", "--demo-data", "a.toml"]).unwrap();
+        assert_eq!(with.check(), Ok(()));
+        assert_eq!(with.target.demo_data, Some("a.toml".into()));
+    }
+
+    #[test]
+    fn generate_takes_the_kinds_ripgrep_uses() {
+        for (text, kind) in [
+            ("man", Generated::Man),
+            ("complete-bash", Generated::CompleteBash),
+            ("complete-zsh", Generated::CompleteZsh),
+            ("complete-fish", Generated::CompleteFish),
+            ("complete-powershell", Generated::CompletePowershell),
+        ] {
+            let cli = Cli::try_parse_from(["iam-mfa", "--generate", text]).unwrap();
+            assert_eq!(cli.generate, Some(kind));
+        }
+        assert!(Cli::try_parse_from(["iam-mfa", "--generate", "complete-tcsh"]).is_err());
     }
 
     #[test]

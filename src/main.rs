@@ -19,6 +19,16 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };
+    // Before anything else: packagers run this at build time, with no credentials and no terminal.
+    if let Some(kind) = cli.generate {
+        return match output::write_stdout(&iam_mfa::generate::render(kind)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                say(&message);
+                ExitCode::FAILURE
+            }
+        };
+    }
     if let Err(message) = cli.check() {
         say(&format!("{message} (see iam-mfa --help)"));
         return ExitCode::from(2);
@@ -93,7 +103,12 @@ fn init_logging(path: Option<&std::path::Path>) -> Result<(), String> {
 async fn run(cli: Cli) -> Result<ExitCode, String> {
     let clock = clock::system();
     let iam: Arc<dyn Iam> = if cli.target.demo {
-        Arc::new(DemoAccount::new(cli.target.demo_identity(), clock.clone()))
+        let identity = cli.target.demo_identity();
+        Arc::new(match &cli.target.demo_data {
+            Some(path) => DemoAccount::from_file(identity, clock.clone(), path)
+                .map_err(|error| error.to_string())?,
+            None => DemoAccount::new(identity, clock.clone()),
+        })
     } else {
         let settings = AwsSettings {
             profile: cli.target.profile.clone(),

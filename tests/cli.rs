@@ -679,3 +679,255 @@ impl DeviceMaker {
         }
     }
 }
+
+// --- --generate: man page and completions --------------------------------------------------------
+
+const GENERATED: [&str; 5] = [
+    "man",
+    "complete-bash",
+    "complete-zsh",
+    "complete-fish",
+    "complete-powershell",
+];
+
+/// `iam-mfa --generate KIND`, which must succeed with nothing on stderr.
+fn generated(kind: &str) -> String {
+    let output = run(&["--generate", kind]);
+    assert!(output.status.success(), "{kind}: {}", stderr(&output));
+    assert!(output.stderr.is_empty(), "{kind}: {}", stderr(&output));
+    stdout(&output)
+}
+
+#[test]
+fn every_generated_output_is_printed_without_credentials() {
+    // `run` gives the binary no AWS set-up at all: --generate needs none.
+    for kind in GENERATED {
+        let text = generated(kind);
+        assert!(text.len() > 500, "{kind} is almost empty:\n{text}");
+        // roff writes a hyphen as `\-`.
+        let option = if kind == "man" {
+            "demo\\-data"
+        } else {
+            "demo-data"
+        };
+        assert!(text.contains(option), "{kind} lacks an option:\n{text}");
+    }
+}
+
+/// What bash's completion offers for the words typed so far (the last one is being completed), after
+/// sourcing the generated script as a user's ~/.bashrc would.
+fn bash_completes(words: &[&str]) -> Vec<String> {
+    let script = format!(
+        r#"source <("$IAM_MFA" --generate complete-bash) || exit 3
+        # The function the script registered for iam-mfa, as bash would call it on Tab.
+        function=$(complete -p iam-mfa | sed -n 's/.* -F \([^ ]*\) .*/\1/p')
+        [[ -n $function ]] || exit 4
+        COMP_WORDS=({words}); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+        "$function" iam-mfa "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+        printf '%s\n' "${{COMPREPLY[@]}}""#,
+        words = words
+            .iter()
+            .map(|word| format!("'{word}'"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let (mut command, _home) = in_clean_env("/bin/bash", &["--norc", "-c", &script]);
+    let output = command.env("IAM_MFA", BINARY).output().expect("run bash");
+    assert!(
+        output.status.success() && output.stderr.is_empty(),
+        "bash could not load the completions (status {}): {}",
+        output.status,
+        stderr(&output)
+    );
+    stdout(&output).lines().map(String::from).collect()
+}
+
+#[test]
+fn bash_completion_loads_and_completes_options_values_and_subcommands() {
+    assert_eq!(bash_completes(&["iam-mfa", "--gen"]), ["--generate"]);
+    assert_eq!(
+        bash_completes(&["iam-mfa", "--generate", "complete-b"]),
+        ["complete-bash"]
+    );
+    assert_eq!(bash_completes(&["iam-mfa", "li"]), ["list"]);
+    assert_eq!(
+        bash_completes(&["iam-mfa", "--demo-as", "self"]),
+        ["self-service", "self-service-pinned"]
+    );
+    // After the subcommand (clap-rs/clap#6421 broke this for hyphenated names: see src/generate.rs).
+    assert_eq!(
+        bash_completes(&["iam-mfa", "list", "--output", ""]),
+        ["table", "json"]
+    );
+    assert!(bash_completes(&["iam-mfa", "list", "--as"]).contains(&"--assignment".to_string()));
+}
+
+/// `man -l` of the generated page, or `None` (said loudly) where man-db is not installed.
+/// `scripts/test.sh` installs it when missing and sets IAM_MFA_REQUIRE_MAN, so there it never skips.
+fn man_rendering(page: &Path) -> Option<Output> {
+    let have_man = Path::new("/usr/bin/man").exists();
+    if !have_man {
+        assert!(
+            std::env::var_os("IAM_MFA_REQUIRE_MAN").is_none(),
+            "IAM_MFA_REQUIRE_MAN is set but /usr/bin/man is missing"
+        );
+        eprintln!(
+            "SKIPPED: the man page was not rendered: man-db is not installed (scripts/test.sh installs it)"
+        );
+        return None;
+    }
+    let page = page.to_str().expect("a UTF-8 temporary path");
+    let (mut command, _home) = in_clean_env("/usr/bin/man", &["--warnings", "-l", page]);
+    Some(
+        command
+            .env("MANWIDTH", "80")
+            .env("MANPAGER", "cat")
+            .output()
+            .expect("run man"),
+    )
+}
+
+#[test]
+fn the_man_page_renders_with_man() {
+    let scratch = tempfile::tempdir().expect("a scratch directory");
+    let page = scratch.path().join("iam-mfa.1");
+    std::fs::write(&page, generated("man")).expect("write the page");
+    let Some(output) = man_rendering(&page) else {
+        return;
+    };
+    assert!(output.status.success(), "man failed: {}", stderr(&output));
+    // --warnings makes groff report what it could not typeset.
+    assert!(output.stderr.is_empty(), "man warned: {}", stderr(&output));
+    let text = stdout(&output);
+    for expected in [
+        "iam-mfa - Assign, list, resync",
+        "--demo-data <FILE>",
+        "COMMANDS",
+        "OPTIONS OF IAM-MFA LIST",
+        "--assignment <ASSIGNMENT>",
+    ] {
+        assert!(text.contains(expected), "no {expected:?} in:\n{text}");
+    }
+}
+
+// --- --demo-data: the demo account from a file ---------------------------------------------------
+
+/// A fictional company of the shape of `assets/demo-account.toml`.
+const COMPANY: &str = r#"[account]
+id = "555566667777"
+
+[account.identities]
+admin = "it-admin"
+self-service = "lena.fischer"
+self-service-pinned = "lena.fischer"
+
+[account.root]
+created_days_ago = 900
+
+[account.unassigned]
+virtual_devices = ["tom.baker-old-phone"]
+
+[[account.users]]
+name = "it-admin"
+created_days_ago = 800
+password_last_used_days_ago = 0
+mfa_devices = [{ virtual = "it-admin-phone", enabled_days_ago = 700 }]
+
+[[account.users]]
+name = "lena.fischer"
+path = "/sales/"
+created_days_ago = 300
+mfa_devices = [
+    { virtual = "lena.fischer-pixel", enabled_days_ago = 200, tags = { team = "sales" } },
+    { hardware = "ACME00000042", enabled_days_ago = 100 },
+]
+"#;
+
+/// `contents` written to a file in a scratch directory (kept alive by the returned guard).
+fn demo_data_file(contents: &str) -> (tempfile::TempDir, PathBuf) {
+    let scratch = tempfile::tempdir().expect("a scratch directory");
+    let path = scratch.path().join("company.toml");
+    std::fs::write(&path, contents).expect("write the demo data");
+    (scratch, path)
+}
+
+#[test]
+fn demo_data_lists_the_files_devices() {
+    let (_scratch, path) = demo_data_file(COMPANY);
+    let path = path.to_str().expect("a UTF-8 path");
+    let rows = list_json(&["--demo", "--demo-data", path, "list", "--output", "json"]);
+    let serials: Vec<&str> = rows
+        .iter()
+        .filter_map(|row| row["serial"].as_str())
+        .collect();
+    assert_eq!(
+        serials,
+        [
+            "arn:aws:iam::555566667777:mfa/it-admin-phone",
+            "arn:aws:iam::555566667777:mfa/lena.fischer-pixel",
+            "arn:aws:iam::555566667777:mfa/tom.baker-old-phone",
+        ]
+    );
+    assert_eq!(
+        serial_ending(&rows, "lena.fischer-pixel")["user"],
+        "lena.fischer"
+    );
+    assert_eq!(
+        serial_ending(&rows, "tom.baker-old-phone")["user"],
+        Value::Null
+    );
+    // A user's devices of every kind, for the identity the file names.
+    let rows = list_json(&[
+        "--demo",
+        "--demo-as",
+        "self-service",
+        "--demo-data",
+        path,
+        "list",
+        "--user",
+        "lena.fischer",
+        "--output",
+        "json",
+    ]);
+    let kinds: Vec<&str> = rows.iter().filter_map(|row| row["kind"].as_str()).collect();
+    assert_eq!(kinds, ["virtual", "hardware"], "{rows:#?}");
+}
+
+#[test]
+fn a_bad_demo_data_file_fails_in_one_line_naming_the_line_and_rule() {
+    let broken = COMPANY.replace(r#"{ hardware = "ACME00000042""#, r#"{ hardware = "ACME42""#);
+    let (_scratch, path) = demo_data_file(&broken);
+    let shown = path.to_str().expect("a UTF-8 path");
+    let output = run(&["--demo", "--demo-data", shown, "list"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = assert_one_line_failure(&output);
+    assert_eq!(
+        err.trim_end(),
+        format!("iam-mfa: {shown}:27:18: A serial number has 9 to 256 characters (this has 6)")
+    );
+}
+
+#[test]
+fn a_missing_demo_data_file_fails_in_one_line() {
+    let scratch = tempfile::tempdir().expect("a scratch directory");
+    let missing = scratch.path().join("nowhere.toml");
+    let shown = missing.to_str().expect("a UTF-8 path");
+    let output = run(&["--demo", "--demo-data", shown, "list"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = assert_one_line_failure(&output);
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "iam-mfa: cannot read the demo data {shown}: No such file or directory (os error 2)"
+        )
+    );
+}
+
+#[test]
+fn demo_data_without_demo_says_it_needs_demo() {
+    let (_scratch, path) = demo_data_file(COMPANY);
+    let output = run(&["--demo-data", path.to_str().unwrap(), "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = assert_one_line_failure(&output);
+    assert!(err.contains("--demo-data needs --demo"), "{err}");
+}

@@ -6,7 +6,7 @@ mod pty;
 
 use pty::{PtyApp, WAIT, keys};
 
-/// The demo administrator (see `src/iam/demo/seed_data.rs`).
+/// The demo administrator (see `assets/demo-account.toml`).
 const DEMO_ADMIN_ARN: &str = "arn:aws:iam::210987654321:user/admin";
 
 /// Starts the app on the demo account and waits for the home screen with the caller loaded.

@@ -358,7 +358,7 @@ fn filter_unassigned(app: &mut PtyApp) -> String {
     )
 }
 
-/// The demo's abandoned enrollments (`src/iam/demo/seed_data.rs`).
+/// The demo's abandoned enrollments (`assets/demo-account.toml`).
 const DEMO_ORPHANS: [&str; 3] = ["ben.carter-iphone", "emma.schmidt", "hannah.kim-new-phone"];
 
 // --- moto, through the aws-sdk-iam client ------------------------------------------------------------------

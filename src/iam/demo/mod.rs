@@ -3,16 +3,18 @@
 //! for the self-service identities. `--demo` runs the whole app on it; tests use it for every flow.
 //!
 //! The parts: `state` holds the entities and IAM's rules, `policy` decides who may do what, `session`
-//! plays STS GetSessionToken, `seed_data` is the account the demo starts with.
+//! plays STS GetSessionToken, `data` reads the account the demo starts with (`assets/demo-account.toml`,
+//! or the file `--demo-data` names).
 
+mod data;
 mod derive;
 mod policy;
-mod seed_data;
 mod session;
 mod state;
 #[cfg(test)]
 mod tests;
 
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -27,10 +29,8 @@ use crate::iam::{
 };
 use crate::otp::Seed;
 
+pub use self::data::DemoDataError;
 pub use self::state::ROOT_LABEL;
-
-/// The demo account's ID, in every ARN it hands out.
-pub const DEMO_ACCOUNT_ID: &str = seed_data::ACCOUNT_ID;
 
 /// Who the demo caller is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -38,24 +38,15 @@ pub enum DemoIdentity {
     /// An administrator who may list users and manage every device.
     #[default]
     Admin,
-    /// An IAM user under the "manage your own MFA" policy (an MFA session is needed for some actions).
+    /// An IAM user under AWS's policy for managing one's own MFA (an MFA session is needed for some
+    /// actions).
+    // No double quotes in these texts: clap_complete puts them unescaped inside double-quoted strings
+    // of the fish and zsh scripts (tested in src/generate.rs).
     SelfService,
     /// A self-service user under the older policy that pins the device name to the user name.
     SelfServicePinned,
     /// The account's root user.
     Root,
-}
-
-impl DemoIdentity {
-    /// The IAM user behind the identity (root has none).
-    pub fn user_name(self) -> Option<&'static str> {
-        match self {
-            Self::Admin => Some(seed_data::ADMIN_USER),
-            Self::SelfService => Some(seed_data::SELF_SERVICE_USER),
-            Self::SelfServicePinned => Some(seed_data::PINNED_USER),
-            Self::Root => None,
-        }
-    }
 }
 
 /// The in-memory account. The lock is only ever held inside a synchronous block, never across an await.
@@ -65,6 +56,7 @@ pub struct DemoAccount {
     clock: SharedClock,
     /// When the demo started: the root user's dates are relative to it.
     started_at: UnixSeconds,
+    root: data::RootUser,
     state: Mutex<AccountState>,
     session: Mutex<Option<MfaSession>>,
     /// New devices get seeds derived from their serial instead of random ones: reproducible snapshots.
@@ -74,28 +66,51 @@ pub struct DemoAccount {
 const DAY: u64 = 86_400;
 
 impl DemoAccount {
-    /// The seeded demo account (see `seed_data`).
+    /// The built-in demo account (`assets/demo-account.toml`).
     pub fn new(identity: DemoIdentity, clock: SharedClock) -> Self {
-        let mut state = AccountState::new(seed_data::ACCOUNT_ID);
-        seed_data::populate(&mut state, clock.now())
-            .expect("the demo's seed data follows IAM's rules (tested)");
-        Self::with_state(identity, clock, state)
+        let seeded = Self::builtin(clock.now());
+        Self::from_seeded(identity, clock, seeded)
+    }
+
+    /// The demo account a `--demo-data` file describes; `Err` says which rule which line breaks.
+    pub fn from_file(
+        identity: DemoIdentity,
+        clock: SharedClock,
+        path: &Path,
+    ) -> Result<Self, DemoDataError> {
+        let seeded = data::Source::read(path)?.load(clock.now())?;
+        Ok(Self::from_seeded(identity, clock, seeded))
     }
 
     /// An account holding only the caller's own user (none for root): for tests that build their own.
+    /// The account ID, the identities' user names and root's dates are the built-in account's.
     pub fn empty(identity: DemoIdentity, clock: SharedClock) -> Self {
-        let mut state = AccountState::new(seed_data::ACCOUNT_ID);
-        if let Some(name) = identity.user_name() {
+        let builtin = Self::builtin(clock.now());
+        let mut state = AccountState::new(builtin.state.account_id());
+        if let Some(name) = builtin.identities.user(identity) {
             state
                 .add_user(name, "/", clock.now(), None)
                 .expect("the identities' user names are valid");
         }
-        Self::with_state(identity, clock, state)
+        let seeded = data::Seeded { state, ..builtin };
+        Self::from_seeded(identity, clock, seeded)
     }
 
-    fn with_state(identity: DemoIdentity, clock: SharedClock, state: AccountState) -> Self {
+    fn builtin(now: UnixSeconds) -> data::Seeded {
+        data::Source::builtin()
+            .load(now)
+            .expect("the built-in demo data follows IAM's rules (tested)")
+    }
+
+    fn from_seeded(identity: DemoIdentity, clock: SharedClock, seeded: data::Seeded) -> Self {
+        let data::Seeded {
+            state,
+            identities,
+            root,
+        } = seeded;
+        let user_name = identities.user(identity).map(String::from);
         let account_id = state.account_id().to_string();
-        let (arn, caller_user_id) = match identity.user_name() {
+        let (arn, caller_user_id) = match &user_name {
             Some(name) => {
                 let user = state
                     .user(name)
@@ -112,10 +127,11 @@ impl DemoAccount {
                 identity,
                 account_id,
                 arn,
-                user_name: identity.user_name().map(String::from),
+                user_name,
             },
             caller_user_id,
             started_at: clock.now(),
+            root,
             clock,
             state: Mutex::new(state),
             session: Mutex::new(None),
@@ -262,6 +278,11 @@ impl DemoAccount {
         run(&mut state)
     }
 
+    /// A moment `days` before the demo started (root's dates: whole days, as they always were).
+    fn days_before_start(&self, days: u64) -> Timestamp {
+        to_timestamp(self.started_at.saturating_sub(days * DAY))
+    }
+
     /// What GetUser without a name answers for root: the account's root "user".
     fn root_user(&self) -> User {
         User {
@@ -269,11 +290,11 @@ impl DemoAccount {
             user_id: self.caller.account_id.clone(),
             arn: self.caller.arn.clone(),
             path: "/".to_string(),
-            created: to_timestamp(
-                self.started_at
-                    .saturating_sub(seed_data::ACCOUNT_AGE_DAYS * DAY),
-            ),
-            password_last_used: Some(to_timestamp(self.started_at.saturating_sub(2 * DAY))),
+            created: self.days_before_start(self.root.created_days_ago),
+            password_last_used: self
+                .root
+                .password_last_used_days_ago
+                .map(|days| self.days_before_start(days)),
         }
     }
 }
@@ -455,15 +476,13 @@ impl Iam for DemoAccount {
     }
 
     fn describe(&self) -> String {
+        let user = self.caller.user_name.as_deref().unwrap_or("root");
         let who = match self.caller.identity {
             DemoIdentity::Admin => "admin".to_string(),
             DemoIdentity::Root => "root".to_string(),
-            DemoIdentity::SelfService => format!("{} (self-service)", seed_data::SELF_SERVICE_USER),
+            DemoIdentity::SelfService => format!("{user} (self-service)"),
             DemoIdentity::SelfServicePinned => {
-                format!(
-                    "{} (self-service, pinned device name)",
-                    seed_data::PINNED_USER
-                )
+                format!("{user} (self-service, pinned device name)")
             }
         };
         format!("demo account {} as {who}", self.caller.account_id)

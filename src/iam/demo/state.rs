@@ -195,12 +195,20 @@ impl AccountState {
         now: UnixSeconds,
     ) -> IamResult<String> {
         self.user(user_name)?;
+        validate::device_name(key_label).map_err(invalid)?;
         self.check_device_limit(user_name)?;
         let serial = format!(
             "arn:aws:iam::{}:u2f/user/{user_name}/{key_label}-{}",
             self.account_id,
             derive::id("", &format!("{user_name}/{key_label}"), 26)
         );
+        validate::serial_number(&serial).map_err(invalid)?;
+        // The serial is derived from user and label: the same pair again would replace the first key.
+        if self.devices.contains_key(&serial) {
+            return Err(IamError::EntityAlreadyExists(format!(
+                "{user_name} already has a passkey labelled {key_label}."
+            )));
+        }
         self.devices.insert(
             serial.clone(),
             DeviceRecord {
@@ -786,6 +794,19 @@ mod tests {
             state.delete_virtual("GAHT60192320").unwrap_err().code(),
             "NoSuchEntity"
         );
+    }
+
+    #[test]
+    fn a_passkey_label_is_a_name_and_registered_once_per_user() {
+        let mut state = state_with_user("alice");
+        state.add_user("bob", "/", NOW, None).unwrap();
+        let error = state.register_passkey("alice", "my key", NOW).unwrap_err();
+        assert_eq!(error.code(), "InvalidInput");
+        state.register_passkey("alice", "yubikey", NOW).unwrap();
+        let error = state.register_passkey("alice", "yubikey", NOW).unwrap_err();
+        assert_eq!(error.code(), "EntityAlreadyExists");
+        assert_eq!(state.mfa_devices("alice").unwrap().len(), 1);
+        state.register_passkey("bob", "yubikey", NOW).unwrap();
     }
 
     #[test]
