@@ -1111,3 +1111,126 @@ fn self_service_adds_a_second_device_with_an_mfa_session_then_removes_the_first(
     assert!(!has_virtual_device_row(&gone, first), "{gone}");
     quit_with(app, keys::CTRL_C);
 }
+
+// --- NO_COLOR -------------------------------------------------------------------------------------------
+
+/// Every SGR sequence (`ESC [ … m`) in `raw`, as its parameter text.
+fn sgr_parameters(raw: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = raw;
+    while let Some(start) = rest.windows(2).position(|pair| pair == b"\x1b[") {
+        rest = &rest[start + 2..];
+        let end = rest
+            .iter()
+            .position(|byte| !(byte.is_ascii_digit() || *byte == b';' || *byte == b':'))
+            .unwrap_or(rest.len());
+        if rest.get(end) == Some(&b'm') {
+            found.push(String::from_utf8_lossy(&rest[..end]).into_owned());
+        }
+        rest = &rest[end..];
+    }
+    found
+}
+
+/// Whether an SGR parameter list sets a colour: foreground 30–39 and 90–97, background 40–49 and
+/// 100–107, underline colour 58–59 (38/48/58 also start 256-colour and RGB forms).
+fn sets_a_colour(parameters: &str) -> bool {
+    parameters
+        .split([';', ':'])
+        .filter_map(|p| p.parse::<u16>().ok())
+        .any(|p| matches!(p, 30..=39 | 40..=49 | 58 | 59 | 90..=97 | 100..=107))
+}
+
+#[test]
+fn sgr_colour_detection_tells_colours_from_modifiers() {
+    let raw = b"\x1b[1m\x1b[7mA\x1b[m\x1b[38;5;16;48;5;231mB\x1b[0;22m\x1b[39m\x1b[2J";
+    let sgr = sgr_parameters(raw);
+    assert_eq!(sgr, ["1", "7", "", "38;5;16;48;5;231", "0;22", "39"]);
+    let colours: Vec<_> = sgr.iter().filter(|p| sets_a_colour(p)).collect();
+    assert_eq!(colours, ["38;5;16;48;5;231", "39"]);
+}
+
+/// A screen drawn in the terminal's own colours (light theme: dark text), reverse video swapping them.
+fn photograph_without_colours(screen: &vt100::Screen) -> Vec<Vec<u8>> {
+    const UNIT: usize = 3;
+    const TEXT: u8 = 40;
+    const BACKGROUND: u8 = 245;
+    let (rows, cols) = screen.size();
+    let mut pixels = vec![vec![BACKGROUND; usize::from(cols) * UNIT]; usize::from(rows) * 2 * UNIT];
+    for row in 0..rows {
+        for col in 0..cols {
+            let Some(cell) = screen.cell(row, col) else {
+                continue;
+            };
+            let (fg, bg) = if cell.inverse() {
+                (BACKGROUND, TEXT)
+            } else {
+                (TEXT, BACKGROUND)
+            };
+            let halves = match cell.contents() {
+                "▀" => (fg, bg),
+                "▄" => (bg, fg),
+                "█" => (fg, fg),
+                "" | " " => (bg, bg),
+                _ => continue,
+            };
+            let (x, y) = (usize::from(col) * UNIT, usize::from(row) * 2 * UNIT);
+            for dy in 0..2 * UNIT {
+                let value = if dy < UNIT { halves.0 } else { halves.1 };
+                pixels[y + dy][x..x + UNIT].fill(value);
+            }
+        }
+    }
+    pixels
+}
+
+#[test]
+fn no_color_sends_no_colour_keeps_reverse_video_and_the_qr_code_still_scans() {
+    let user = "priya.raman";
+    let mut app = PtyApp::options()
+        .args(&["--demo"])
+        .size(80, 24)
+        .env("NO_COLOR", "1")
+        .spawn();
+    wait_for_home(&app);
+    // The selected entry is still shown, in reverse video rather than a colour.
+    let selected = app.with_screen(|screen| {
+        let (rows, cols) = screen.size();
+        (0..rows).find_map(|row| {
+            let line = screen.contents_between(row, 0, row, cols);
+            let col = line.find("Assign MFA device")?;
+            let col = u16::try_from(line[..col].chars().count()).ok()?;
+            Some(screen.cell(row, col).is_some_and(vt100::Cell::inverse))
+        })
+    });
+    assert_eq!(selected, Some(true), "{}", app.screen_text());
+
+    app.send_keys("u");
+    app.settled_text("╭ Users", WAIT);
+    app.send_keys(keys::ESC);
+    wait_for_home(&app);
+    open_virtual_devices(&mut app);
+    app.send_keys(keys::ESC);
+    wait_for_home(&app);
+
+    choose_user(&mut app, user);
+    create_authenticator_device(&mut app, user);
+    let secret = secret_on_screen(&app.screen_text());
+    app.send_keys("s");
+    app.settled_text("Scan the QR code", WAIT);
+    app.send_keys("f");
+    let screen = app.settled_text("Your app will show", WAIT);
+    let expected = format!("otpauth://totp/{user}@210987654321?secret={secret}");
+    let decoded = app.with_screen(|screen| decode_qr(&photograph_without_colours(screen)));
+    assert_eq!(decoded, vec![expected], "the screen:\n{screen}");
+    app.send_keys("x");
+    app.settled_text("Scan the QR code", WAIT);
+    leave_wizard_deleting_the_device(&mut app, user);
+    let raw = app.raw_output();
+    let colours: Vec<_> = sgr_parameters(&raw)
+        .into_iter()
+        .filter(|p| sets_a_colour(p))
+        .collect();
+    assert!(colours.is_empty(), "colour sequences sent: {colours:?}");
+    quit_with(app, keys::CTRL_C);
+}
