@@ -225,3 +225,8 @@ fn list_in_a_terminal_shows_progress_while_it_waits_then_clears_it() {
         "the progress line stayed:\n{done}"
     );
 }
+
+#[test]
+fn sgr_colour_detection_tells_colours_from_modifiers() {
+    pty::check_colour_detection();
+}

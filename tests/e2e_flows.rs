@@ -17,7 +17,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_iam::types::AssignmentStatusType;
 use support::moto;
-use support::pty::{PtyApp, WAIT, keys};
+use support::pty::{PtyApp, WAIT, colour_sequences, keys};
 
 /// Room for every screen of the wizard, the QR code included.
 const COLS: u16 = 120;
@@ -1114,42 +1114,6 @@ fn self_service_adds_a_second_device_with_an_mfa_session_then_removes_the_first(
 
 // --- NO_COLOR -------------------------------------------------------------------------------------------
 
-/// Every SGR sequence (`ESC [ … m`) in `raw`, as its parameter text.
-fn sgr_parameters(raw: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut rest = raw;
-    while let Some(start) = rest.windows(2).position(|pair| pair == b"\x1b[") {
-        rest = &rest[start + 2..];
-        let end = rest
-            .iter()
-            .position(|byte| !(byte.is_ascii_digit() || *byte == b';' || *byte == b':'))
-            .unwrap_or(rest.len());
-        if rest.get(end) == Some(&b'm') {
-            found.push(String::from_utf8_lossy(&rest[..end]).into_owned());
-        }
-        rest = &rest[end..];
-    }
-    found
-}
-
-/// Whether an SGR parameter list sets a colour: foreground 30–39 and 90–97, background 40–49 and
-/// 100–107, underline colour 58–59 (38/48/58 also start 256-colour and RGB forms).
-fn sets_a_colour(parameters: &str) -> bool {
-    parameters
-        .split([';', ':'])
-        .filter_map(|p| p.parse::<u16>().ok())
-        .any(|p| matches!(p, 30..=39 | 40..=49 | 58 | 59 | 90..=97 | 100..=107))
-}
-
-#[test]
-fn sgr_colour_detection_tells_colours_from_modifiers() {
-    let raw = b"\x1b[1m\x1b[7mA\x1b[m\x1b[38;5;16;48;5;231mB\x1b[0;22m\x1b[39m\x1b[2J";
-    let sgr = sgr_parameters(raw);
-    assert_eq!(sgr, ["1", "7", "", "38;5;16;48;5;231", "0;22", "39"]);
-    let colours: Vec<_> = sgr.iter().filter(|p| sets_a_colour(p)).collect();
-    assert_eq!(colours, ["38;5;16;48;5;231", "39"]);
-}
-
 /// A screen drawn in the terminal's own colours (light theme: dark text), reverse video swapping them.
 fn photograph_without_colours(screen: &vt100::Screen) -> Vec<Vec<u8>> {
     const UNIT: usize = 3;
@@ -1226,11 +1190,7 @@ fn no_color_sends_no_colour_keeps_reverse_video_and_the_qr_code_still_scans() {
     app.send_keys("x");
     app.settled_text("Scan the QR code", WAIT);
     leave_wizard_deleting_the_device(&mut app, user);
-    let raw = app.raw_output();
-    let colours: Vec<_> = sgr_parameters(&raw)
-        .into_iter()
-        .filter(|p| sets_a_colour(p))
-        .collect();
+    let colours = colour_sequences(&app.raw_output());
     assert!(colours.is_empty(), "colour sequences sent: {colours:?}");
     quit_with(app, keys::CTRL_C);
 }
