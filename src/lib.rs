@@ -19,6 +19,7 @@ pub mod listing;
 pub mod log_file;
 pub mod otp;
 pub mod output;
+pub mod progress;
 pub mod qr;
 pub mod runtime;
 pub mod secret_file;

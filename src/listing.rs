@@ -39,6 +39,14 @@ impl From<VirtualMfaDevice> for DeviceRow {
     }
 }
 
+/// What [`fetch`] is doing, for its progress line.
+pub fn what(args: &ListArgs) -> String {
+    match &args.user {
+        Some(user) => format!("Listing the MFA devices of {}", visible(user)),
+        None => "Listing the virtual MFA devices".into(),
+    }
+}
+
 /// Fetches the rows `args` asks for: one user's devices of every kind, or the account's virtual devices.
 pub async fn fetch(iam: &dyn Iam, args: &ListArgs) -> IamResult<Vec<DeviceRow>> {
     Ok(match &args.user {

@@ -12,6 +12,7 @@ use iam_mfa::clock;
 use iam_mfa::iam::Iam;
 use iam_mfa::iam::aws::{AwsIam, AwsSettings};
 use iam_mfa::iam::demo::DemoAccount;
+use iam_mfa::progress::Progress;
 use iam_mfa::{listing, log_file, output, runtime};
 
 fn main() -> ExitCode {
@@ -123,9 +124,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     };
     match cli.command {
         Some(Command::List(args)) => {
-            let rows = listing::fetch(iam.as_ref(), &args)
-                .await
-                .map_err(|error| error.to_string())?;
+            let progress = Progress::new(listing::what(&args), None);
+            let rows = progress.around(listing::fetch(iam.as_ref(), &args)).await;
+            progress.finish();
+            let rows = rows.map_err(|error| error.to_string())?;
             output::write_stdout(&listing::format(&rows, args.output))?;
             Ok(ExitCode::SUCCESS)
         }

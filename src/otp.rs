@@ -66,7 +66,7 @@ impl Seed {
     /// A fresh random seed of the size AWS uses.
     pub fn generate() -> Self {
         let mut bytes = Zeroizing::new([0u8; GENERATED_SEED_BYTES]);
-        getrandom::fill(bytes.as_mut()).expect("the operating system has no random source");
+        getrandom::getrandom(bytes.as_mut()).expect("the operating system has no random source");
         Self::from_bytes(bytes.as_ref())
     }
 

@@ -71,7 +71,7 @@ fn create_temporary_beside(path: &Path) -> io::Result<(PathBuf, File)> {
     const ATTEMPTS: usize = 8;
     for _ in 0..ATTEMPTS {
         let mut suffix = [0u8; 8];
-        getrandom::fill(&mut suffix).map_err(|e| io::Error::other(e.to_string()))?;
+        getrandom::getrandom(&mut suffix).map_err(|e| io::Error::other(e.to_string()))?;
         let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
         let mut temporary_name = std::ffi::OsString::from(".");
         temporary_name.push(name);
@@ -251,9 +251,9 @@ mod tests {
     }
 
     fn decode_png(bytes: &[u8]) -> (u32, Vec<String>) {
-        let decoder = png::Decoder::new(bytes);
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
         let mut reader = decoder.read_info().unwrap();
-        let mut pixels = vec![0; reader.output_buffer_size()];
+        let mut pixels = vec![0; reader.output_buffer_size().expect("a small image")];
         let frame = reader.next_frame(&mut pixels).unwrap();
         assert_eq!(frame.color_type, png::ColorType::Grayscale);
         assert_eq!(frame.bit_depth, png::BitDepth::Eight);

@@ -931,3 +931,31 @@ fn demo_data_without_demo_says_it_needs_demo() {
     let err = assert_one_line_failure(&output);
     assert!(err.contains("--demo-data needs --demo"), "{err}");
 }
+
+/// A `list` that waits well past the progress delay, with stderr and stdout pipes.
+#[test]
+fn list_in_a_pipe_writes_no_progress_to_stderr_even_while_it_waits() {
+    let endpoint = support::slow_iam::start(Duration::from_millis(1500));
+    let (mut command, _home) = iam_mfa(&["--endpoint-url", &endpoint, "list"]);
+    command
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1");
+    let started = Instant::now();
+    let output = command.output().expect("run iam-mfa");
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "the answer did not take its time"
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "",
+        "stderr is for progress on a terminal only"
+    );
+    assert!(
+        stdout(&output).contains(support::slow_iam::SERIAL),
+        "{}",
+        stdout(&output)
+    );
+}

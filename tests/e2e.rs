@@ -3,6 +3,8 @@
 
 #[path = "support/pty.rs"]
 mod pty;
+#[path = "support/slow_iam.rs"]
+mod slow_iam;
 
 use pty::{PtyApp, WAIT, keys};
 
@@ -199,4 +201,32 @@ fn the_restored_terminal_check_catches_a_broken_exit() {
     assert!(check(&format!(
         "{enter}; {leave}; stty -icanon -echo; stty icanon echo"
     )));
+}
+
+/// `list` in a terminal: while IAM takes its time, a progress line on stderr; once the answer is in,
+/// the line is cleared and the table printed.
+#[test]
+fn list_in_a_terminal_shows_progress_while_it_waits_then_clears_it() {
+    let endpoint = slow_iam::start(std::time::Duration::from_millis(2000));
+    let mut app = PtyApp::options()
+        .args(&["--endpoint-url", &endpoint, "list"])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .spawn();
+    let waiting = app.wait_for_text("Listing the virtual MFA devices…", WAIT);
+    assert!(!waiting.contains(slow_iam::SERIAL), "{waiting}");
+    let status = app.wait_exit(WAIT);
+    assert!(status.success(), "{status:?}:\n{}", app.screen_text());
+    let done = app.screen_text();
+    assert!(done.contains(slow_iam::SERIAL), "{done}");
+    assert!(
+        !done.contains("Listing the virtual"),
+        "the progress line stayed:\n{done}"
+    );
+}
+
+#[test]
+fn sgr_colour_detection_tells_colours_from_modifiers() {
+    pty::check_colour_detection();
 }

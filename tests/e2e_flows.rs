@@ -17,7 +17,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_iam::types::AssignmentStatusType;
 use support::moto;
-use support::pty::{PtyApp, WAIT, keys};
+use support::pty::{PtyApp, WAIT, colour_sequences, keys};
 
 /// Room for every screen of the wizard, the QR code included.
 const COLS: u16 = 120;
@@ -1109,5 +1109,88 @@ fn self_service_adds_a_second_device_with_an_mfa_session_then_removes_the_first(
     assert!(gone.contains("1 of 8 devices"), "{gone}");
     assert!(has_virtual_device_row(&gone, user), "{gone}");
     assert!(!has_virtual_device_row(&gone, first), "{gone}");
+    quit_with(app, keys::CTRL_C);
+}
+
+// --- NO_COLOR -------------------------------------------------------------------------------------------
+
+/// A screen drawn in the terminal's own colours (light theme: dark text), reverse video swapping them.
+fn photograph_without_colours(screen: &vt100::Screen) -> Vec<Vec<u8>> {
+    const UNIT: usize = 3;
+    const TEXT: u8 = 40;
+    const BACKGROUND: u8 = 245;
+    let (rows, cols) = screen.size();
+    let mut pixels = vec![vec![BACKGROUND; usize::from(cols) * UNIT]; usize::from(rows) * 2 * UNIT];
+    for row in 0..rows {
+        for col in 0..cols {
+            let Some(cell) = screen.cell(row, col) else {
+                continue;
+            };
+            let (fg, bg) = if cell.inverse() {
+                (BACKGROUND, TEXT)
+            } else {
+                (TEXT, BACKGROUND)
+            };
+            let halves = match cell.contents() {
+                "▀" => (fg, bg),
+                "▄" => (bg, fg),
+                "█" => (fg, fg),
+                "" | " " => (bg, bg),
+                _ => continue,
+            };
+            let (x, y) = (usize::from(col) * UNIT, usize::from(row) * 2 * UNIT);
+            for dy in 0..2 * UNIT {
+                let value = if dy < UNIT { halves.0 } else { halves.1 };
+                pixels[y + dy][x..x + UNIT].fill(value);
+            }
+        }
+    }
+    pixels
+}
+
+#[test]
+fn no_color_sends_no_colour_keeps_reverse_video_and_the_qr_code_still_scans() {
+    let user = "priya.raman";
+    let mut app = PtyApp::options()
+        .args(&["--demo"])
+        .size(80, 24)
+        .env("NO_COLOR", "1")
+        .spawn();
+    wait_for_home(&app);
+    // The selected entry is still shown, in reverse video rather than a colour.
+    let selected = app.with_screen(|screen| {
+        let (rows, cols) = screen.size();
+        (0..rows).find_map(|row| {
+            let line = screen.contents_between(row, 0, row, cols);
+            let col = line.find("Assign MFA device")?;
+            let col = u16::try_from(line[..col].chars().count()).ok()?;
+            Some(screen.cell(row, col).is_some_and(vt100::Cell::inverse))
+        })
+    });
+    assert_eq!(selected, Some(true), "{}", app.screen_text());
+
+    app.send_keys("u");
+    app.settled_text("╭ Users", WAIT);
+    app.send_keys(keys::ESC);
+    wait_for_home(&app);
+    open_virtual_devices(&mut app);
+    app.send_keys(keys::ESC);
+    wait_for_home(&app);
+
+    choose_user(&mut app, user);
+    create_authenticator_device(&mut app, user);
+    let secret = secret_on_screen(&app.screen_text());
+    app.send_keys("s");
+    app.settled_text("Scan the QR code", WAIT);
+    app.send_keys("f");
+    let screen = app.settled_text("Your app will show", WAIT);
+    let expected = format!("otpauth://totp/{user}@210987654321?secret={secret}");
+    let decoded = app.with_screen(|screen| decode_qr(&photograph_without_colours(screen)));
+    assert_eq!(decoded, vec![expected], "the screen:\n{screen}");
+    app.send_keys("x");
+    app.settled_text("Scan the QR code", WAIT);
+    leave_wizard_deleting_the_device(&mut app, user);
+    let colours = colour_sequences(&app.raw_output());
+    assert!(colours.is_empty(), "colour sequences sent: {colours:?}");
     quit_with(app, keys::CTRL_C);
 }

@@ -25,7 +25,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub use effect::{Effect, Reply, Request, Response, Ticket};
 pub use pending::Pending;
-pub use session::{Loadable, Session};
+pub use session::{Colours, Loadable, Session};
 
 use crate::clock::UnixSeconds;
 use crate::iam::{MfaSession, Operation, op};

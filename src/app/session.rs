@@ -46,6 +46,26 @@ impl<T> Loadable<T> {
     }
 }
 
+/// Whether the screen may use colours. Off when the user set `NO_COLOR` (<https://no-color.org>):
+/// the theme then keeps only modifiers (bold, dim, reverse), and the QR code is drawn in the terminal's
+/// own two colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Colours {
+    #[default]
+    On,
+    Off,
+}
+
+impl Colours {
+    /// The choice `NO_COLOR` asks for: any non-empty value turns colours off, an empty one does not.
+    pub fn from_no_color(value: Option<&std::ffi::OsStr>) -> Self {
+        match value {
+            Some(value) if !value.is_empty() => Self::Off,
+            _ => Self::On,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Session {
     /// Where calls go, as the backend describes itself ("demo account", "AWS (profile dev)").
@@ -55,6 +75,8 @@ pub struct Session {
     pub redact: bool,
     /// Set by the runtime when the terminal can show QR codes as images; half blocks otherwise.
     pub graphics: Option<super::graphics::Graphics>,
+    /// Set by the runtime from `NO_COLOR`; the theme draws from it.
+    pub colours: Colours,
     pub identity: Loadable<CallerIdentity>,
     /// The ListUsers probe: whether the caller may list users (AccessDenied already reads as `false`).
     pub may_list_users: Loadable<bool>,
@@ -73,6 +95,7 @@ impl Session {
             demo,
             redact,
             graphics: None,
+            colours: Colours::On,
             identity: Loadable::Loading,
             may_list_users: Loadable::Loading,
             may_manage_others: Loadable::Loading,
@@ -214,6 +237,15 @@ mod tests {
 
     fn session() -> Session {
         Session::new("test", false, false)
+    }
+
+    #[test]
+    fn no_color_with_any_value_turns_colours_off_and_empty_does_not() {
+        use std::ffi::OsStr;
+        assert_eq!(Colours::from_no_color(None), Colours::On);
+        assert_eq!(Colours::from_no_color(Some(OsStr::new(""))), Colours::On);
+        assert_eq!(Colours::from_no_color(Some(OsStr::new("1"))), Colours::Off);
+        assert_eq!(Colours::from_no_color(Some(OsStr::new("0"))), Colours::Off);
     }
 
     fn alice() -> Session {

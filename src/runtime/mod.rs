@@ -29,7 +29,7 @@ use crossterm::event::EventStream;
 use futures::FutureExt;
 use tokio::sync::mpsc;
 
-use crate::app::{App, Effect};
+use crate::app::{App, Colours, Effect};
 use crate::cli::QrOutput;
 use crate::clock::SharedClock;
 use crate::iam::Iam;
@@ -56,6 +56,9 @@ pub async fn run(
     };
     // Raw mode is on and nothing reads input yet: the terminal's answers cannot be taken for keys.
     app.session.graphics = graphics::detect(qr);
+    // NO_COLOR is decided here, for the theme: crossterm alone would drop the colour codes but send
+    // `ESC [ m` in their place, which also ends bold and reverse video (the selection would vanish).
+    app.session.colours = Colours::from_no_color(std::env::var_os("NO_COLOR").as_deref());
     // A terminal that printed a query instead of answering it gets a clean screen.
     if let Err(error) = guard.terminal().clear() {
         drop(guard);

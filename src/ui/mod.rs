@@ -23,6 +23,7 @@ use widgets::KeyHint;
 
 /// Draws the whole app: header, the screen on top, footer, and the help overlay when open.
 pub fn render(frame: &mut Frame, app: &App) {
+    let _colours = theme::using(app.session.colours);
     if let Screen::Wizard(state) = app.screen()
         && wizard::render_full_screen(frame, state, app)
     {
@@ -109,30 +110,31 @@ mod tests {
             .collect()
     }
 
+    /// The main paths from the home screen: help, each wizard step (for sam.wilson), each list and
+    /// each of their dialogs.
+    const PATHS: [&str; 16] = [
+        "?",
+        "a",
+        "asam⏎",
+        "asam⏎⏎⏎",
+        "asam⏎⏎⏎s",
+        "asam⏎⏎⏎⏎",
+        "asam⏎⏎↓⏎",
+        "asam⏎⏎⏎⎋",
+        "u",
+        "u⏎",
+        "u⏎s",
+        "u⏎d",
+        "u⏎t",
+        "u↓⏎o",
+        "v",
+        "vffud",
+    ];
+
     #[tokio::test]
     async fn every_screen_draws_in_tiny_terminals_without_panicking() {
-        // The main paths from the home screen: help, each wizard step (for sam.wilson), each list and
-        // each of their dialogs.
-        let paths = [
-            "?",
-            "a",
-            "asam⏎",
-            "asam⏎⏎⏎",
-            "asam⏎⏎⏎s",
-            "asam⏎⏎⏎⏎",
-            "asam⏎⏎↓⏎",
-            "asam⏎⏎⏎⎋",
-            "u",
-            "u⏎",
-            "u⏎s",
-            "u⏎d",
-            "u⏎t",
-            "u↓⏎o",
-            "v",
-            "vffud",
-        ];
         for (cols, rows) in [(1, 1), (10, 4), (24, 8), (40, 12), (60, 16)] {
-            for path in paths {
+            for path in PATHS {
                 let mut headless = Headless::demo(DemoIdentity::Admin, cols, rows).await;
                 for key in keys(path) {
                     headless.press_code(key).await;
@@ -140,5 +142,38 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Under `NO_COLOR` no cell of any main screen (QR step and full-screen views included) names a
+    /// colour, so the terminal is sent none; with colours on, the same screens do use some.
+    #[tokio::test]
+    async fn no_color_leaves_every_cell_of_every_screen_in_the_terminals_colours() {
+        use crate::app::Colours;
+        use ratatui::style::Color;
+        let paths = PATHS.iter().copied().chain(["asam⏎⏎⏎f", "asam⏎⏎⏎m"]);
+        let mut coloured_with_colours_on = 0;
+        for path in paths {
+            for colours in [Colours::Off, Colours::On] {
+                let mut headless = Headless::demo(DemoIdentity::Admin, 200, 60).await;
+                headless.app.session.colours = colours;
+                for key in keys(path) {
+                    headless.press_code(key).await;
+                    let buffer = headless.render_frame();
+                    let coloured = buffer
+                        .content
+                        .iter()
+                        .find(|cell| (cell.fg, cell.bg) != (Color::Reset, Color::Reset));
+                    match colours {
+                        Colours::Off => assert!(
+                            coloured.is_none(),
+                            "{path:?}: {coloured:?}\n{}",
+                            headless.screen_text()
+                        ),
+                        Colours::On => coloured_with_colours_on += usize::from(coloured.is_some()),
+                    }
+                }
+            }
+        }
+        assert!(coloured_with_colours_on > 20, "{coloured_with_colours_on}");
     }
 }

@@ -1,18 +1,22 @@
 //! A QR code on screen: fitted whole into the room a layout has ([`fit`]) or not drawn at all, then drawn
 //! as cells or as an image ([`Placed::draw`]). Every cell names its foreground and background
 //! explicitly, in the 256-colour palette's pure black (16) and pure white (231), which themes leave alone
-//! (unlike the 16 basic colours), so the code scans on light and dark terminals alike.
+//! (unlike the 16 basic colours), so the code scans on light and dark terminals alike. Under `NO_COLOR`
+//! the cells name no colour: the terminal's text colour is the black, its background the white, with
+//! reverse video where a cell needs them the other way round.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::app::Colours;
 use crate::app::graphics::Graphics;
 use crate::qr::fit::{self, ImageFit};
 use crate::qr::raster::Raster;
 use crate::qr::{CellPaint, CellSize, ModuleShape, Polarity, QrCells, QrError, QrMatrix, Shade};
+use crate::ui::theme;
 
 pub const BLACK: Color = Color::Indexed(16);
 pub const WHITE: Color = Color::Indexed(231);
@@ -34,10 +38,35 @@ pub fn shade(color: Color) -> Option<Shade> {
 }
 
 fn span(paint: CellPaint) -> Span<'static> {
-    Span::styled(
-        paint.symbol.to_string(),
-        Style::new().fg(color(paint.fg)).bg(color(paint.bg)),
-    )
+    match theme::colours() {
+        Colours::On => Span::styled(
+            paint.symbol.to_string(),
+            Style::new().fg(color(paint.fg)).bg(color(paint.bg)),
+        ),
+        Colours::Off => {
+            let (symbol, style) = without_colours(paint);
+            Span::styled(symbol.to_string(), style)
+        }
+    }
+}
+
+/// A cell in the terminal's own two colours (`NO_COLOR`): black is its text colour, white its
+/// background, and reverse video swaps them where a cell needs text colour behind. Solid cells are a
+/// space on the right background, so line spacing cannot show through them. On a dark terminal this
+/// is light modules on dark, which the polarity key turns round.
+fn without_colours(paint: CellPaint) -> (char, Style) {
+    let reversed = |yes: bool| {
+        if yes {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        }
+    };
+    if paint.fg == paint.bg {
+        (' ', reversed(paint.bg == Shade::Black))
+    } else {
+        (paint.symbol, reversed(paint.fg == Shade::White))
+    }
 }
 
 /// One line per cell row, quiet zone included.

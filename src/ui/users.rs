@@ -122,8 +122,12 @@ fn status_line(state: &UsersState, total: usize) -> Line<'static> {
     if state.details_loading() {
         spans.push(Span::styled(
             format!(
-                "  · loading MFA details {} of {}…",
-                state.details_done, state.details_needed
+                "  · {}",
+                widgets::progress_text(
+                    "loading MFA details",
+                    state.details_done,
+                    state.details_needed
+                )
             ),
             theme::accent(),
         ));

@@ -115,11 +115,13 @@ fn filter_line(state: &VirtualDevicesState) -> Line<'static> {
 fn render_sweep(frame: &mut Frame, area: Rect, sweep: &Sweep, running: bool) {
     let mut lines = Vec::new();
     if running {
-        lines.push(Line::raw(format!(
-            "Deleting {} of {}…",
-            sweep.done_count() + 1,
-            sweep.total
-        )));
+        let words = widgets::progress_text("Deleting", sweep.done_count() + 1, sweep.total);
+        lines.push(widgets::progress_line(
+            words,
+            sweep.done_count(),
+            sweep.total,
+            area.width,
+        ));
     }
     if !sweep.deleted.is_empty() {
         lines.push(Line::styled(
@@ -169,4 +171,29 @@ pub fn hints(state: &VirtualDevicesState) -> Vec<KeyHint> {
         ("r", "refresh"),
         ("Esc", "back"),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::manage::testing::{press, recorded};
+    use crate::iam::demo::DemoIdentity;
+
+    #[tokio::test]
+    async fn a_running_sweep_says_how_far_it_is_with_a_bar() {
+        let (mut h, _) = recorded(DemoIdentity::Admin, 80, 24).await;
+        press(&mut h, 'v').await;
+        press(&mut h, 'u').await;
+        press(&mut h, 'd').await;
+        h.auto_reply = false;
+        press(&mut h, 'y').await;
+        let text = h.screen_text();
+        let line = text
+            .lines()
+            .find(|line| line.contains("Deleting 1 of 3…"))
+            .unwrap_or_else(|| panic!("no progress line:\n{text}"));
+        assert!(
+            line.contains(&"░".repeat(30)) && !line.contains('█'),
+            "{line}"
+        );
+    }
 }

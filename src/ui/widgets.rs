@@ -113,6 +113,26 @@ pub fn countdown_line(seconds_left: u64, width: u16) -> Line<'static> {
     ])
 }
 
+/// How far a long job is, in the same words on every screen: "{what} {n} of {total}…".
+pub fn progress_text(what: &str, n: usize, total: usize) -> String {
+    format!("{what} {n} of {total}…")
+}
+
+/// `words` (see [`progress_text`]) and, where `width` leaves room, a bar filled `done` of `total`.
+pub fn progress_line(words: String, done: usize, total: usize, width: u16) -> Line<'static> {
+    const GAP: usize = 2;
+    let room = usize::from(width).saturating_sub(words.chars().count() + GAP);
+    let bar_width = room.min(30);
+    let mut spans = vec![Span::raw(words)];
+    if bar_width >= 4 && total > 0 {
+        let filled = done.min(total) * bar_width / total;
+        spans.push(Span::raw(" ".repeat(GAP)));
+        spans.push(Span::styled("█".repeat(filled), theme::accent()));
+        spans.push(Span::styled("░".repeat(bar_width - filled), theme::dim()));
+    }
+    Line::from(spans)
+}
+
 /// A rectangle of at most `width` x `height` centred in `area`, for dialogs.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
@@ -192,6 +212,23 @@ fn visible_window(len: usize, height: usize, cursor: &ListCursor) -> std::ops::R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_line_fills_its_bar_as_far_as_the_job_is_and_leaves_it_out_when_narrow() {
+        let text = |line: Line| line.to_string();
+        let words = || progress_text("Deleting", 3, 4);
+        assert_eq!(words(), "Deleting 3 of 4…");
+        assert_eq!(
+            text(progress_line(words(), 2, 4, 30)),
+            "Deleting 3 of 4…  ██████░░░░░░"
+        );
+        assert_eq!(
+            text(progress_line(words(), 4, 4, 200)),
+            format!("Deleting 3 of 4…  {}", "█".repeat(30))
+        );
+        assert_eq!(text(progress_line(words(), 0, 4, 21)), "Deleting 3 of 4…");
+        assert_eq!(text(progress_line(words(), 0, 0, 80)), "Deleting 3 of 4…");
+    }
 
     fn cursor(selected: usize, offset: usize) -> ListCursor {
         ListCursor { selected, offset }

@@ -492,3 +492,47 @@ fn framed(screen: &str) -> String {
     text.push('└');
     text
 }
+
+/// Every SGR sequence (`ESC [ … m`) in `raw`, as its parameter text.
+pub fn sgr_parameters(raw: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = raw;
+    while let Some(start) = rest.windows(2).position(|pair| pair == b"\x1b[") {
+        rest = &rest[start + 2..];
+        let end = rest
+            .iter()
+            .position(|byte| !(byte.is_ascii_digit() || *byte == b';' || *byte == b':'))
+            .unwrap_or(rest.len());
+        if rest.get(end) == Some(&b'm') {
+            found.push(String::from_utf8_lossy(&rest[..end]).into_owned());
+        }
+        rest = &rest[end..];
+    }
+    found
+}
+
+/// Whether an SGR parameter list sets a colour: foreground 30–39 and 90–97, background 40–49 and
+/// 100–107, underline colour 58–59 (38/48/58 also start 256-colour and RGB forms).
+pub fn sets_a_colour(parameters: &str) -> bool {
+    parameters
+        .split([';', ':'])
+        .filter_map(|p| p.parse::<u16>().ok())
+        .any(|p| matches!(p, 30..=39 | 40..=49 | 58 | 59 | 90..=97 | 100..=107))
+}
+
+/// The SGR sequences in `raw` that set a colour (empty under NO_COLOR), as their parameter text.
+pub fn colour_sequences(raw: &[u8]) -> Vec<String> {
+    sgr_parameters(raw)
+        .into_iter()
+        .filter(|p| sets_a_colour(p))
+        .collect()
+}
+
+/// For a test crate to call: the detection itself, on sequences of each kind.
+pub fn check_colour_detection() {
+    let raw = b"\x1b[1m\x1b[7mA\x1b[m\x1b[38;5;16;48;5;231mB\x1b[0;22m\x1b[39m\x1b[2J";
+    let sgr = sgr_parameters(raw);
+    assert_eq!(sgr, ["1", "7", "", "38;5;16;48;5;231", "0;22", "39"]);
+    let colours: Vec<_> = sgr.iter().filter(|p| sets_a_colour(p)).collect();
+    assert_eq!(colours, ["38;5;16;48;5;231", "39"]);
+}

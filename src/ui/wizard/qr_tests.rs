@@ -7,6 +7,7 @@
 
 use crossterm::event::KeyCode;
 use ratatui::buffer::{Buffer, CellDiffOption};
+use ratatui::style::Color;
 
 use crate::app::ctrl;
 use crate::app::graphics::{CellPixels, Graphics, ImageProtocol};
@@ -381,7 +382,7 @@ fn sent_pixels(protocol: ImageProtocol, sequence: &str) -> Raster {
     };
     let decoder = png::Decoder::new(std::io::Cursor::new(png));
     let mut reader = decoder.read_info().expect("a PNG");
-    let mut pixels = vec![0; reader.output_buffer_size()];
+    let mut pixels = vec![0; reader.output_buffer_size().expect("a small image")];
     let info = reader.next_frame(&mut pixels).expect("PNG pixels");
     assert_eq!(info.color_type, png::ColorType::Grayscale);
     pixels.truncate(info.buffer_size());
@@ -537,6 +538,79 @@ async fn redact_never_shows_the_code_in_any_view() {
             assert!(!text.contains(['▀', '▄', '█']), "{key}: {text}");
             assert!(!draws_a_code(&buffer), "{key}");
             assert!(image_in(&buffer).is_none(), "{key}");
+        }
+    }
+}
+
+// ----- NO_COLOR -----
+
+/// The screen under `NO_COLOR` as a phone sees it: every cell in the theme's own text colour on its
+/// background, swapped where the cell is in reverse video.
+fn photograph_without_colours(buffer: &Buffer, theme: Theme) -> Vec<Vec<u8>> {
+    let area = buffer.area;
+    let (width, height) = (
+        usize::from(area.width) * UNIT,
+        usize::from(area.height) * 2 * UNIT,
+    );
+    let mut pixels = vec![vec![theme.background; width]; height];
+    for y in 0..area.height {
+        for x in 0..area.width {
+            let cell = &buffer[(x, y)];
+            let (mut fg, mut bg) = (theme.text, theme.background);
+            if cell.modifier.contains(ratatui::style::Modifier::REVERSED) {
+                (fg, bg) = (bg, fg);
+            }
+            let (top, bottom) = match cell.symbol() {
+                "▀" => (fg, bg),
+                "▄" => (bg, fg),
+                "█" => (fg, fg),
+                " " => (bg, bg),
+                // Any other glyph is words, not code: a stroke like `photograph`'s.
+                _ => {
+                    let (px, py) = (usize::from(x) * UNIT, usize::from(y) * 2 * UNIT);
+                    (UNIT / 2 * 2..2 * UNIT - 1).for_each(|dy| pixels[py + dy][px + UNIT / 2] = fg);
+                    continue;
+                }
+            };
+            let (px, py) = (usize::from(x) * UNIT, usize::from(y) * 2 * UNIT);
+            for dy in 0..2 * UNIT {
+                pixels[py + dy][px..px + UNIT].fill(if dy < UNIT { top } else { bottom });
+            }
+        }
+    }
+    pixels
+}
+
+#[tokio::test]
+async fn under_no_color_every_layout_scans_in_the_terminals_own_colours() {
+    for (layout, (cols, rows), name_len, expect) in CASES {
+        let Scans(form) = expect else { continue };
+        for inverted in [false, true] {
+            let what = format!("{layout:?} at {cols}x{rows}, {name_len} characters, i: {inverted}");
+            let mut h = qr_step(cols, rows, &device_name(name_len), Layout::Panel).await;
+            h.app.session.colours = crate::app::Colours::Off;
+            if inverted {
+                press(&mut h, KeyCode::Char('i')).await;
+            }
+            match layout {
+                Panel => {}
+                FullScreen => press(&mut h, KeyCode::Char('f')).await,
+                FullSizeModules => press(&mut h, KeyCode::Char('m')).await,
+            }
+            let buffer = h.render().buffer().clone();
+            let coloured: Vec<_> = buffer
+                .content
+                .iter()
+                .filter(|cell| (cell.fg, cell.bg) != (Color::Reset, Color::Reset))
+                .collect();
+            assert!(coloured.is_empty(), "{what}: {:?}", coloured.first());
+            let expected = vec![uri(&h, form)];
+            // Dark on light where the terminal is light; on a dark terminal the same cells are light
+            // on dark, read by scanners that take inverted codes, and `i` turns them round.
+            for (theme, invert) in [(LIGHT, inverted), (DARK, !inverted)] {
+                let decoded = decode(&photograph_without_colours(&buffer, theme), invert);
+                assert_eq!(decoded, expected, "{what}, {theme:?}:\n{}", h.screen_text());
+            }
         }
     }
 }
