@@ -147,7 +147,7 @@ impl DevicesState {
             self.after_session = Some(Box::new((sent, *action)));
             return nav;
         }
-        self.report_refusal(sent.change, &error);
+        self.report_refusal(ctx, sent.change, &error);
         Nav::Stay
     }
 
@@ -168,13 +168,13 @@ impl DevicesState {
                     message: "No MFA session was started.".to_string(),
                     mfa_required: true,
                 };
-                self.report_refusal(sent.change, &error);
+                self.report_refusal(ctx, sent.change, &error);
             }
         }
     }
 
     /// Says that `change` did not happen, and why.
-    pub(super) fn report_refusal(&mut self, change: Change, error: &IamError) {
+    pub(super) fn report_refusal(&mut self, ctx: &mut Ctx, change: Change, error: &IamError) {
         match change {
             Change::Resync(_) => {
                 if let Some(Dialog::Resync(form)) = self.dialog.as_deref_mut() {
@@ -189,7 +189,7 @@ impl DevicesState {
             Change::Deactivate(device) | Change::Delete(device) => {
                 self.say_error(format!("Could not remove {}: {error}.", describe(&device)));
             }
-            Change::Rotation(_) => self.rotation_stopped(&error.to_string()),
+            Change::Rotation(_) => self.rotation_stopped(ctx, &error.to_string()),
         }
     }
 }

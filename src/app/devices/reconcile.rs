@@ -139,7 +139,7 @@ impl DevicesState {
             None => None,
         };
         if let Some(read_error) = failed {
-            self.cannot_tell(check, &read_error);
+            self.cannot_tell(ctx, check, &read_error);
             return Nav::Stay;
         }
         self.read_next(ctx, check)
@@ -250,14 +250,14 @@ impl DevicesState {
                 self.on_done(ctx, change)
             }
             (_, _) => {
-                self.tags_not_saved(format!("{lost} (IAM's tags show it was not saved)"));
+                self.tags_not_saved(format!("Not saved, as IAM's tags show: {lost}"));
                 Nav::Stay
             }
         }
     }
 
     /// A read of the check failed as well: nothing more is done, and the screen says what is unknown.
-    fn cannot_tell(&mut self, check: Check, read_error: &IamError) {
+    fn cannot_tell(&mut self, ctx: &mut Ctx, check: Check, read_error: &IamError) {
         let lost = check
             .error
             .as_ref()
@@ -273,9 +273,10 @@ impl DevicesState {
             "Could not tell {what}{lost}: reading IAM failed too ({read_error}). Refresh (r) to see."
         );
         match check.sent.change {
-            Change::Rotation(_) => self.rotation_stopped(&format!(
-                "could not tell where it is{lost}: reading IAM failed too ({read_error})"
-            )),
+            Change::Rotation(_) => self.rotation_stopped(
+                ctx,
+                &format!("could not tell where it is{lost}: reading IAM failed too ({read_error})"),
+            ),
             Change::Resync(_) => {
                 self.dialog = None;
                 self.say_error(text);

@@ -129,21 +129,23 @@ impl DevicesState {
             && rotation.next() == tried
         {
             self.rotation = Some(rotation);
-            self.rotation_stopped(&format!("{error}; IAM shows that step not taken."));
+            self.rotation_stopped(ctx, &format!("{error}; IAM shows that step not taken."));
             return Nav::Stay;
         }
         if rotation.stage == Stage::Planned && rotation.plan.order == RotateOrder::EnrollFirst {
             // The new device is not in the user's list any more: the old one stays, and nothing is
             // removed on the strength of an enrollment IAM does not show.
             self.rotation = Some(rotation);
-            self.rotation_stopped("IAM does not list the new device for the user.");
+            self.rotation_stopped(ctx, "IAM does not list the new device for the user.");
             return Nav::Stay;
         }
         self.drive_rotation(ctx, rotation)
     }
 
     /// The rotation's step was refused (or its state could not be read): report where it stopped.
-    pub(super) fn rotation_stopped(&mut self, why: &str) {
+    pub(super) fn rotation_stopped(&mut self, ctx: &mut Ctx, why: &str) {
+        // What IAM lists now, under the report.
+        self.reload(ctx);
         let Some(rotation) = self.rotation.take() else {
             self.say_error(why.to_string());
             return;
