@@ -23,11 +23,12 @@ pub struct Check {
 }
 
 /// The reads a check makes, one at a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Read {
     UserDevices,
     VirtualDevices,
-    Tags,
+    /// The tags of the device with this serial.
+    Tags(String),
 }
 
 /// What a check found.
@@ -80,7 +81,9 @@ impl DevicesState {
                     (wants && check.virtual_serials.is_none()).then_some(Read::VirtualDevices)
                 }
             },
-            Change::Tag { .. } | Change::Untag { .. } => check.tags.is_none().then_some(Read::Tags),
+            Change::Tag { serial, .. } | Change::Untag { serial, .. } => {
+                check.tags.is_none().then(|| Read::Tags(serial.clone()))
+            }
         }
     }
 
@@ -104,11 +107,7 @@ impl DevicesState {
                 self.pending
                     .call(ctx, request, Wait::Check(Box::new(check)));
             }
-            Read::Tags => {
-                let serial = match &check.sent.change {
-                    Change::Tag { serial, .. } | Change::Untag { serial, .. } => serial.clone(),
-                    _ => String::new(),
-                };
+            Read::Tags(serial) => {
                 let request = op::ListMfaDeviceTags { serial };
                 self.pending
                     .call(ctx, request, Wait::Check(Box::new(check)));
@@ -133,7 +132,7 @@ impl DevicesState {
                     check.virtual_serials = Some(devices.into_iter().map(|d| d.serial).collect());
                 })
                 .err(),
-            Some(Read::Tags) => op::ListMfaDeviceTags::answer(result)
+            Some(Read::Tags(_)) => op::ListMfaDeviceTags::answer(result)
                 .map(|tags| check.tags = Some(tags))
                 .err(),
             None => None,
@@ -241,15 +240,16 @@ impl DevicesState {
                 self.delete_not_done(device, &lost);
                 Nav::Stay
             }
-            (Change::Resync(device), Found::Devices(devices)) => {
-                let assigned = devices.iter().any(|d| d.serial == device.serial);
+            (Change::Resync(device), found) => {
+                let assigned = matches!(found, Found::Devices(devices)
+                    if devices.iter().any(|d| d.serial == device.serial));
                 self.resync_unconfirmed(&device, assigned, &lost);
                 Nav::Stay
             }
             (change @ (Change::Tag { .. } | Change::Untag { .. }), Found::Applied) => {
                 self.on_done(ctx, change)
             }
-            (_, _) => {
+            (Change::Tag { .. } | Change::Untag { .. }, _) => {
                 self.tags_not_saved(format!("Not saved, as IAM's tags show: {lost}"));
                 Nav::Stay
             }
