@@ -27,6 +27,10 @@ pub struct Headless {
     pending: VecDeque<Effect>,
     /// Whether effects are carried out as soon as they are returned.
     pub auto_reply: bool,
+    /// When set, a call that has not answered within it is answered as the SDK answers one that timed
+    /// out (`IamError::Network`, "did not answer in time"): for tests of hanging calls
+    /// (`Fault::Hang`, `Fault::HangAfterApplying`). Unset, such a call waits for ever.
+    pub call_timeout: Option<std::time::Duration>,
     /// What the app copied to the clipboard, and files it saved, in order.
     pub copied: Vec<Zeroizing<String>>,
     pub saved: Vec<(PathBuf, Zeroizing<Vec<u8>>)>,
@@ -59,6 +63,7 @@ impl Headless {
             terminal: Terminal::new(TestBackend::new(cols, rows)).expect("a test terminal"),
             pending: effects.into(),
             auto_reply: true,
+            call_timeout: None,
             copied: Vec::new(),
             saved: Vec::new(),
         };
@@ -118,7 +123,15 @@ impl Headless {
     async fn carry_out(&mut self, effect: Effect) -> Option<(Ticket, Response)> {
         match effect {
             Effect::Call { ticket, request } => {
-                let result = executor::execute(self.iam.as_ref(), request).await;
+                let call = executor::execute(self.iam.as_ref(), request);
+                let result = match self.call_timeout {
+                    None => call.await,
+                    Some(limit) => tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
+                        Err(crate::iam::IamError::Network(
+                            "the test endpoint did not answer in time".into(),
+                        ))
+                    }),
+                };
                 Some((ticket, Response::Iam(result)))
             }
             Effect::Copy { ticket, text } => {

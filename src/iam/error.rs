@@ -137,6 +137,32 @@ impl IamError {
                 | Self::Network(_)
         )
     }
+    /// Whether the call may have taken effect although it did not answer success: an *ambiguous*
+    /// answer (DESIGN.md 5b). A timeout or a dropped connection (`Network`) and a 5xx say nothing of
+    /// what IAM did; EntityAlreadyExists, NoSuchEntity and DeleteConflict are what the SDK's own retry
+    /// of a call that did take effect meets (a create or enable finds its own result, a deactivate or
+    /// delete finds the entity already gone or unassigned). After one, read IAM's state for what the
+    /// call touched before acting; never act on the guess. Throttling, AccessDenied, ConcurrentModification
+    /// and input errors are answered before IAM changes anything.
+    pub fn may_have_applied(&self) -> bool {
+        match self {
+            Self::Network(_)
+            | Self::ServiceFailure(_)
+            | Self::EntityAlreadyExists(_)
+            | Self::NoSuchEntity(_)
+            | Self::DeleteConflict(_) => true,
+            // STS and the AWS front ends answer a 5xx with these codes, which have no variant.
+            Self::Other {
+                code: Some(code), ..
+            } => {
+                matches!(
+                    code.as_str(),
+                    "InternalFailure" | "InternalError" | "ServiceUnavailable"
+                )
+            }
+            _ => false,
+        }
+    }
 }
 
 pub type IamResult<T> = Result<T, IamError>;
@@ -174,6 +200,38 @@ mod tests {
             "MultiFactorAuthentication failed with invalid MFA one time pass code.",
         );
         assert!(!e.needs_mfa_session());
+    }
+
+    #[test]
+    fn answers_that_may_hide_a_change_are_ambiguous() {
+        let ambiguous = [
+            IamError::Network("did not answer in time".into()),
+            IamError::ServiceFailure("500".into()),
+            IamError::EntityAlreadyExists("retry".into()),
+            IamError::NoSuchEntity("retry".into()),
+            IamError::DeleteConflict("retry".into()),
+            IamError::Other {
+                code: Some("InternalFailure".into()),
+                message: "sts 500".into(),
+            },
+        ];
+        for error in ambiguous {
+            assert!(error.may_have_applied(), "{error:?}");
+        }
+        let definite = [
+            IamError::Throttled("rate".into()),
+            IamError::access_denied(Action::DeactivateMfaDevice, "no"),
+            IamError::InvalidAuthenticationCode("wrong".into()),
+            IamError::LimitExceeded("8".into()),
+            IamError::ConcurrentModification("again".into()),
+            IamError::Other {
+                code: None,
+                message: "not built".into(),
+            },
+        ];
+        for error in definite {
+            assert!(!error.may_have_applied(), "{error:?}");
+        }
     }
 
     #[test]

@@ -181,7 +181,7 @@ pub fn hints(state: &DevicesState) -> Vec<KeyHint> {
         }
         None => {}
     }
-    vec![
+    let mut hints = vec![
         ("a", "add"),
         ("d", "deactivate"),
         ("s", "resync"),
@@ -189,5 +189,9 @@ pub fn hints(state: &DevicesState) -> Vec<KeyHint> {
         ("t", "tags"),
         ("r", "refresh"),
         ("Esc", "back"),
-    ]
+    ];
+    if state.unfinished.is_some() {
+        hints.insert(0, ("f", "finish rotation"));
+    }
+    hints
 }

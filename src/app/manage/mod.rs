@@ -4,7 +4,6 @@
 pub mod confirm;
 pub mod list_cursor;
 pub mod resync;
-pub mod rotate;
 pub mod tags;
 pub mod user_mfa_summary;
 

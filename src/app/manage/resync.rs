@@ -26,7 +26,7 @@ pub struct ResyncForm {
 
 /// What a key did to the form.
 #[derive(Debug, PartialEq, Eq)]
-pub enum ResyncStep {
+pub enum ResyncKeyResult {
     Stay,
     Cancel,
     /// Both codes pass every local check: send this.
@@ -69,19 +69,19 @@ impl ResyncForm {
         self.seed = Some(seed);
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent, now: UnixSeconds) -> ResyncStep {
+    pub fn handle_key(&mut self, key: KeyEvent, now: UnixSeconds) -> ResyncKeyResult {
         if self.submitting {
-            return ResyncStep::Stay;
+            return ResyncKeyResult::Stay;
         }
         match key.code {
-            KeyCode::Esc => return ResyncStep::Cancel,
+            KeyCode::Esc => return ResyncKeyResult::Cancel,
             KeyCode::Tab | KeyCode::Down | KeyCode::Up | KeyCode::BackTab => {
                 self.focus = other(self.focus);
-                return ResyncStep::Stay;
+                return ResyncKeyResult::Stay;
             }
             KeyCode::Enter if self.focus == CodeField::First => {
                 self.focus = CodeField::Second;
-                return ResyncStep::Stay;
+                return ResyncKeyResult::Stay;
             }
             KeyCode::Enter => return self.submit(now),
             _ => {}
@@ -102,7 +102,7 @@ impl ResyncForm {
             }
             InputChange::Moved | InputChange::Ignored => {}
         }
-        ResyncStep::Stay
+        ResyncKeyResult::Stay
     }
 
     fn field_mut(&mut self, field: CodeField) -> &mut TextInput {
@@ -112,7 +112,7 @@ impl ResyncForm {
         }
     }
 
-    fn submit(&mut self, now: UnixSeconds) -> ResyncStep {
+    fn submit(&mut self, now: UnixSeconds) -> ResyncKeyResult {
         let (code1, code2) = (self.code1.value(), self.code2.value());
         let checked = match &self.seed {
             Some(seed) => otp::check_pair(seed, code1, code2, now),
@@ -121,11 +121,11 @@ impl ResyncForm {
         if let Err(problem) = checked {
             self.focus = problem.field();
             self.error = Some((problem.field(), problem.to_string()));
-            return ResyncStep::Stay;
+            return ResyncKeyResult::Stay;
         }
         self.submitting = true;
         self.error = None;
-        ResyncStep::Submit(op::ResyncMfaDevice {
+        ResyncKeyResult::Submit(op::ResyncMfaDevice {
             user_name: self.user_name.clone(),
             serial: self.serial.clone(),
             code1: Code::from(code1),

@@ -41,7 +41,7 @@ pub struct TagEditor {
 
 /// What the editor asks the screen to do.
 #[derive(Debug, PartialEq, Eq)]
-pub enum TagStep {
+pub enum TagKeyResult {
     Stay,
     Close,
     /// Tag the device with `tag`; when a key was renamed, `rename_from` is the old key to remove after.
@@ -90,17 +90,17 @@ impl TagEditor {
         }
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> TagStep {
+    pub fn handle_key(&mut self, key: KeyEvent) -> TagKeyResult {
         if self.saving {
-            return TagStep::Stay;
+            return TagKeyResult::Stay;
         }
         if let Some(tag_key) = self.confirm_remove.take() {
             return match key.code {
                 KeyCode::Char('y' | 'Y') => {
                     self.saving = true;
-                    TagStep::Remove { key: tag_key }
+                    TagKeyResult::Remove { key: tag_key }
                 }
-                _ => TagStep::Stay,
+                _ => TagKeyResult::Stay,
             };
         }
         if self.form.is_some() {
@@ -108,14 +108,14 @@ impl TagEditor {
         }
         self.error = None;
         match key.code {
-            KeyCode::Esc => TagStep::Close,
+            KeyCode::Esc => TagKeyResult::Close,
             KeyCode::Up | KeyCode::Char('k') => {
                 self.selected = self.selected.saturating_sub(1);
-                TagStep::Stay
+                TagKeyResult::Stay
             }
             KeyCode::Down | KeyCode::Char('j') => {
                 self.selected = (self.selected + 1).min(self.tags.len().saturating_sub(1));
-                TagStep::Stay
+                TagKeyResult::Stay
             }
             KeyCode::Char('a') => {
                 if self.tags.len() >= MAX_TAGS {
@@ -125,64 +125,64 @@ impl TagEditor {
                 } else {
                     self.form = Some(TagForm::new(None, ""));
                 }
-                TagStep::Stay
+                TagKeyResult::Stay
             }
             KeyCode::Char('e') | KeyCode::Enter => {
                 if let Some(tag) = self.tags.get(self.selected) {
                     self.form = Some(TagForm::new(Some(tag.key.clone()), &tag.value));
                 }
-                TagStep::Stay
+                TagKeyResult::Stay
             }
             KeyCode::Char('d') | KeyCode::Delete => {
                 self.confirm_remove = self.tags.get(self.selected).map(|tag| tag.key.clone());
-                TagStep::Stay
+                TagKeyResult::Stay
             }
-            _ => TagStep::Stay,
+            _ => TagKeyResult::Stay,
         }
     }
 
-    fn form_key(&mut self, key: KeyEvent) -> TagStep {
+    fn form_key(&mut self, key: KeyEvent) -> TagKeyResult {
         let Some(form) = self.form.as_mut() else {
-            return TagStep::Stay;
+            return TagKeyResult::Stay;
         };
         match key.code {
             KeyCode::Esc => {
                 self.form = None;
-                TagStep::Stay
+                TagKeyResult::Stay
             }
             KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
                 form.focus = match form.focus {
                     TagField::Key => TagField::Value,
                     TagField::Value => TagField::Key,
                 };
-                TagStep::Stay
+                TagKeyResult::Stay
             }
             KeyCode::Enter if form.focus == TagField::Key => {
                 form.focus = TagField::Value;
-                TagStep::Stay
+                TagKeyResult::Stay
             }
             KeyCode::Enter => self.submit(),
             _ => {
                 form.edit(key);
-                TagStep::Stay
+                TagKeyResult::Stay
             }
         }
     }
 
-    fn submit(&mut self) -> TagStep {
+    fn submit(&mut self) -> TagKeyResult {
         let Some(form) = self.form.as_mut() else {
-            return TagStep::Stay;
+            return TagKeyResult::Stay;
         };
         let tag = Tag::new(form.key.value().trim(), form.value.value().trim());
         if let Err(message) = validate::tag_key(&tag.key) {
             form.error = Some((TagField::Key, message));
             form.focus = TagField::Key;
-            return TagStep::Stay;
+            return TagKeyResult::Stay;
         }
         if let Err(message) = validate::tag_value(&tag.value) {
             form.error = Some((TagField::Value, message));
             form.focus = TagField::Value;
-            return TagStep::Stay;
+            return TagKeyResult::Stay;
         }
         let editing = form.editing.clone();
         let same_key = |key: &str| key.eq_ignore_ascii_case(&tag.key);
@@ -203,17 +203,17 @@ impl TagEditor {
                 ),
             ));
             form.focus = TagField::Key;
-            return TagStep::Stay;
+            return TagKeyResult::Stay;
         }
         if editing.is_none() && self.tags.len() >= MAX_TAGS {
             form.error = Some((
                 TagField::Key,
                 format!("A device has at most {MAX_TAGS} tags"),
             ));
-            return TagStep::Stay;
+            return TagKeyResult::Stay;
         }
         self.saving = true;
-        TagStep::Save {
+        TagKeyResult::Save {
             tag,
             rename_from: editing.filter(|_| renamed),
         }
@@ -283,7 +283,7 @@ mod tests {
         type_text(&mut editor, "alice");
         assert_eq!(
             editor.handle_key(key(KeyCode::Enter)),
-            TagStep::Save {
+            TagKeyResult::Save {
                 tag: Tag::new("owner", "alice"),
                 rename_from: None
             }
@@ -297,7 +297,7 @@ mod tests {
         editor.handle_key(key(KeyCode::Char('a')));
         type_text(&mut editor, "Team");
         editor.handle_key(key(KeyCode::Enter));
-        assert_eq!(editor.handle_key(key(KeyCode::Enter)), TagStep::Stay);
+        assert_eq!(editor.handle_key(key(KeyCode::Enter)), TagKeyResult::Stay);
         let (field, message) = editor.form.as_ref().unwrap().error.clone().unwrap();
         assert_eq!(field, TagField::Key);
         assert!(message.contains("already has a tag"), "{message}");
@@ -309,7 +309,7 @@ mod tests {
         editor.handle_key(key(KeyCode::Char('a')));
         type_text(&mut editor, "aws:x");
         editor.handle_key(key(KeyCode::Enter));
-        assert_eq!(editor.handle_key(key(KeyCode::Enter)), TagStep::Stay);
+        assert_eq!(editor.handle_key(key(KeyCode::Enter)), TagKeyResult::Stay);
         assert!(
             editor
                 .form
@@ -350,12 +350,12 @@ mod tests {
         form.key.set("squad");
         assert_eq!(
             editor.handle_key(key(KeyCode::Enter)),
-            TagStep::Stay,
+            TagKeyResult::Stay,
             "Enter on the key moves to the value"
         );
         assert_eq!(
             editor.handle_key(key(KeyCode::Enter)),
-            TagStep::Save {
+            TagKeyResult::Save {
                 tag: Tag::new("squad", "ops"),
                 rename_from: Some("team".into())
             }
@@ -369,7 +369,7 @@ mod tests {
         assert_eq!(editor.confirm_remove.as_deref(), Some("team"));
         assert_eq!(
             editor.handle_key(key(KeyCode::Char('y'))),
-            TagStep::Remove { key: "team".into() }
+            TagKeyResult::Remove { key: "team".into() }
         );
     }
 }

@@ -1,8 +1,9 @@
-//! Rotating (replacing) a device without ever leaving the user without MFA: normally the new device is
-//! enrolled first and the old one removed after; at IAM's limit of 8 one must go first, and the plan
-//! says so and does it in that order. The texts here are what the user confirms.
+//! The plan of a rotation (replacing a device) without ever leaving the user without MFA: normally the
+//! new device is enrolled first and the old one removed after; at IAM's limit of 8 one must go first,
+//! and the plan says so and does it in that order. The texts here are what the user confirms.
 
-use crate::iam::{DeviceKind, MAX_DEVICES_PER_USER, MfaDevice, device_name_from_serial};
+use super::super::describe;
+use crate::iam::{DeviceKind, MAX_DEVICES_PER_USER, MfaDevice};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RotateOrder {
@@ -95,22 +96,6 @@ impl RotatePlan {
             ),
             format!("Now {}.", self.removal()),
         ]
-    }
-}
-
-/// "virtual device alice-phone" / "hardware TOTP token GAHT…" / "passkey/security key yubikey-…".
-pub fn describe(device: &MfaDevice) -> String {
-    match device.kind() {
-        DeviceKind::Virtual => {
-            format!("virtual device {}", device_name_from_serial(&device.serial))
-        }
-        DeviceKind::Hardware => format!("hardware TOTP token {}", device.serial),
-        DeviceKind::Passkey => {
-            format!(
-                "passkey/security key {}",
-                device_name_from_serial(&device.serial)
-            )
-        }
     }
 }
 
