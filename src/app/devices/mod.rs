@@ -16,7 +16,7 @@ use super::manage::tags::{TagEditor, TagStep};
 use super::{
     Ctx, Event, Loadable, Nav, Outcome, Pending, Reply, Request, Response, Screen, Ticket,
 };
-use super::{mfa_session, wizard};
+use super::{Status, mfa_session, wizard};
 use crate::iam::{
     Action, DeviceKind, IamError, IamResult, MAX_DEVICES_PER_USER, MfaDevice, Operation, Tag,
     device_name_from_serial, op,
@@ -106,13 +106,6 @@ enum Wait {
     Change(Box<Work>),
 }
 
-/// The result of the last action, shown under the list until the next one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub text: String,
-    pub error: bool,
-}
-
 #[derive(Debug)]
 pub struct DevicesState {
     pub user_name: String,
@@ -130,7 +123,8 @@ pub struct DevicesState {
     after_session: Option<Box<(Work, Action)>>,
     /// A rotation waiting for the wizard to enroll the new device.
     rotation: Option<RotatePlan>,
-    pub message: Option<Message>,
+    /// The result of the last action, shown under the list until the next one.
+    pub message: Option<Status>,
 }
 
 impl DevicesState {
@@ -196,17 +190,11 @@ impl DevicesState {
     }
 
     fn say(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            error: false,
-        });
+        self.message = Some(Status::info(text));
     }
 
     fn say_error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            error: true,
-        });
+        self.message = Some(Status::error(text));
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, event: Event) -> Nav {
@@ -215,7 +203,20 @@ impl DevicesState {
             Event::Response(ticket, Response::Iam(result)) => self.on_response(ctx, ticket, result),
             Event::Resumed(outcome) => self.on_resumed(ctx, outcome),
             Event::QuitRequested => Nav::Quit,
+            Event::Paste(text) => {
+                self.on_paste(&text);
+                Nav::Stay
+            }
             _ => Nav::Stay,
+        }
+    }
+
+    /// Pasted text goes to the field of the open form, if any; the list itself takes no text.
+    fn on_paste(&mut self, text: &str) {
+        match self.dialog.as_deref_mut() {
+            Some(Dialog::Resync(form)) => form.paste(text),
+            Some(Dialog::Tags(editor)) => editor.paste(text),
+            Some(Dialog::Confirm(_)) | None => {}
         }
     }
 
