@@ -144,3 +144,9 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod redaction_tests;
+
+#[cfg(test)]
+mod feedback_tests;
