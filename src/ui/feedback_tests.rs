@@ -167,3 +167,16 @@ async fn a_long_value_scrolls_so_its_end_and_the_cursor_stay_in_view() {
     assert!(text.contains("…xxx"), "{text}");
     assert!(text.contains("xxx-end"), "{text}");
 }
+
+#[tokio::test]
+async fn a_long_save_path_scrolls_on_its_line() {
+    let mut h = admin(80, 24).await;
+    to_secret_step(&mut h, "ben.c").await;
+    press(&mut h, KeyCode::Char('w')).await;
+    h.press(crate::app::ctrl('u')).await;
+    h.paste(&format!("/tmp/{}/end.png", "deep".repeat(30)))
+        .await;
+    let text = h.screen_text();
+    assert!(text.contains("…"), "{text}");
+    assert!(text.contains("deep/end.png"), "{text}");
+}

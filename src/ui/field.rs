@@ -108,6 +108,19 @@ pub fn render(frame: &mut Frame, area: Rect, field: &Field, session: &Session) {
     );
 }
 
+/// A field drawn inline after a label of its own (the save path on the secret step): the part of the
+/// value that fits in `width` columns, `…` first when text is hidden before it, and the cursor's
+/// column in that text. Masked as [`render`] masks.
+pub fn inline_value(input: &TextInput, session: &Session, width: u16) -> (String, u16) {
+    let shown = Shown::of(input, masked(input, session), width);
+    let text = if shown.scrolled {
+        format!("…{}", shown.text)
+    } else {
+        shown.text
+    };
+    (text, shown.cursor_column)
+}
+
 /// The part of the value that fits, and where the cursor is in it.
 #[derive(Debug, PartialEq, Eq)]
 struct Shown {
