@@ -6,6 +6,7 @@
 //! requests a screen makes through [`Ctx::call`] are answered to that same screen instance, wherever it sits
 //! in the stack, and dropped once it is gone.
 
+pub mod code_entry;
 pub mod devices;
 pub mod effect;
 pub mod graphics;
@@ -14,6 +15,7 @@ pub mod manage;
 pub mod mfa_session;
 pub mod pending;
 pub mod session;
+pub mod status;
 pub mod text_input;
 pub mod users;
 pub mod virtual_devices;
@@ -26,6 +28,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 pub use effect::{Effect, Reply, Request, Response, Ticket};
 pub use pending::Pending;
 pub use session::{Colours, Loadable, Session};
+pub use status::{Status, StatusKind};
 
 use crate::clock::UnixSeconds;
 use crate::iam::{MfaSession, Operation, op};
@@ -124,17 +127,11 @@ enum Owner {
     Screen(ScreenId),
 }
 
+/// The app's notice: a status for the footer, until it expires.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NoticeKind {
-    Info,
-    Error,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub text: String,
-    pub kind: NoticeKind,
-    pub until: UnixSeconds,
+struct Notice {
+    status: Status,
+    until: UnixSeconds,
 }
 
 /// Bookkeeping shared by every screen's context: tickets, their owners, the effects of this update.
@@ -145,12 +142,22 @@ struct Core {
     owners: HashMap<Ticket, Owner>,
     effects: Vec<Effect>,
     notice: Option<Notice>,
+    /// Counts the notices set, so the app can tell one set during this update from an earlier one.
+    notices_set: u64,
 }
 
 impl Core {
     fn screen_id(&mut self) -> ScreenId {
         self.next_screen_id += 1;
         ScreenId(self.next_screen_id)
+    }
+
+    fn set_notice(&mut self, status: Status, now: UnixSeconds) {
+        self.notices_set += 1;
+        self.notice = Some(Notice {
+            status,
+            until: now + NOTICE_SECONDS,
+        });
     }
 
     fn ticket(&mut self, owner: Owner) -> Ticket {
@@ -221,19 +228,15 @@ impl Ctx<'_> {
 
     /// A line in the status bar for a few seconds.
     pub fn notify(&mut self, text: impl Into<String>) {
-        self.set_notice(text.into(), NoticeKind::Info);
+        self.set_notice(Status::info(text));
     }
 
     pub fn notify_error(&mut self, text: impl Into<String>) {
-        self.set_notice(text.into(), NoticeKind::Error);
+        self.set_notice(Status::error(text));
     }
 
-    fn set_notice(&mut self, text: String, kind: NoticeKind) {
-        self.core.notice = Some(Notice {
-            text,
-            kind,
-            until: self.now + NOTICE_SECONDS,
-        });
+    fn set_notice(&mut self, status: Status) {
+        self.core.set_notice(status, self.now);
     }
 }
 
@@ -251,6 +254,8 @@ pub struct App {
     pending: Pending<AppQuery>,
     /// Whether the probe for other users' devices was sent (it is sent once).
     others_probe_sent: bool,
+    /// `Core::notices_set` when the current update began.
+    notices_before_update: u64,
 }
 
 /// What the app itself asks, apart from any screen.
@@ -274,6 +279,7 @@ impl App {
             quitting: false,
             pending: Pending::default(),
             others_probe_sent: false,
+            notices_before_update: 0,
         };
         let id = app.core.screen_id();
         app.push(NewScreen {
@@ -300,8 +306,13 @@ impl App {
         self.stack.iter().map(|(_, screen)| screen)
     }
 
-    pub fn notice(&self) -> Option<&Notice> {
-        self.core.notice.as_ref().filter(|n| n.until > self.now)
+    /// The notice for the footer, while it lasts.
+    pub fn notice(&self) -> Option<&Status> {
+        self.core
+            .notice
+            .as_ref()
+            .filter(|n| n.until > self.now)
+            .map(|n| &n.status)
     }
 
     pub fn is_quitting(&self) -> bool {
@@ -314,6 +325,7 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        self.notices_before_update = self.core.notices_set;
         match msg {
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Msg::Key(_) => {}
@@ -405,7 +417,7 @@ impl App {
             let text = format!(
                 "Could not tell whether you manage other users, so your mode is unknown: {problem}"
             );
-            self.app_notice(text, NoticeKind::Error);
+            self.app_notice(Status::error(text));
         }
     }
 
@@ -428,17 +440,22 @@ impl App {
                 "Your MFA session ended at {}; actions that need one will ask for a code again",
                 ended.expires_at
             );
-            self.app_notice(text, NoticeKind::Info);
+            self.app_notice(Status::info(text));
             self.recheck_may_list_users();
         }
     }
 
-    fn app_notice(&mut self, text: String, kind: NoticeKind) {
-        self.core.notice = Some(Notice {
-            text,
-            kind,
-            until: self.now + NOTICE_SECONDS,
-        });
+    fn app_notice(&mut self, status: Status) {
+        self.core.set_notice(status, self.now);
+    }
+
+    /// The screen on top changed: a notice from an earlier action is about the screen left behind, and
+    /// goes; one set during this update says what the change did ("Deleted the unused device …") and
+    /// stays.
+    fn drop_earlier_notice(&mut self) {
+        if self.core.notices_set == self.notices_before_update {
+            self.core.notice = None;
+        }
     }
 
     fn app_call(&mut self, request: impl Into<Request>, query: AppQuery) {
@@ -477,6 +494,9 @@ impl App {
                 tracing::debug!(?nav, "ignored navigation from a screen that is not on top");
             }
             return;
+        }
+        if !matches!(nav, Nav::Stay) {
+            self.drop_earlier_notice();
         }
         match nav {
             Nav::Stay => {}

@@ -76,9 +76,17 @@ impl TextInput {
         self
     }
 
+    /// A field whose text is a secret: zeroized on drop, never in Debug, masked on a redacted screen.
+    /// Room for the whole value is reserved now, so typing never moves it and leaves a copy behind.
     pub fn secret(mut self) -> Self {
         self.secret = true;
+        self.value
+            .reserve(self.max_len.unwrap_or(64).saturating_mul(4));
         self
+    }
+
+    pub fn is_secret(&self) -> bool {
+        self.secret
     }
 
     pub fn value(&self) -> &str {
@@ -160,6 +168,21 @@ impl TextInput {
         }
     }
 
+    /// Pasted text, inserted at the cursor as if typed, except that line breaks and other control
+    /// characters are dropped: a paste is text, it never submits. `Edited` when anything went in, else
+    /// the first character the field refused (or `Ignored` for an empty paste).
+    pub fn paste(&mut self, text: &str) -> InputChange {
+        let mut change = InputChange::Ignored;
+        for c in text.chars().filter(|c| !c.is_control()) {
+            match self.insert(c) {
+                InputChange::Edited => change = InputChange::Edited,
+                refused if change == InputChange::Ignored => change = refused,
+                _ => {}
+            }
+        }
+        change
+    }
+
     fn insert(&mut self, c: char) -> InputChange {
         if self.allowed.is_some_and(|allowed| !allowed(c)) || self.is_full() {
             return InputChange::Refused(c);
@@ -213,6 +236,19 @@ mod tests {
     fn secret_fields_hide_their_value_in_debug() {
         let input = TextInput::code().secret().with_value("123456");
         assert!(!format!("{input:?}").contains("123456"));
+    }
+
+    #[test]
+    fn a_paste_is_text_and_its_line_breaks_are_dropped() {
+        let mut input = TextInput::new().with_value("ab");
+        input.handle_key(key(KeyCode::Left));
+        assert_eq!(input.paste("x\ny\r\n"), InputChange::Edited);
+        assert_eq!((input.value(), input.cursor()), ("axyb", 3));
+        let mut code = TextInput::code();
+        assert_eq!(code.paste("ab"), InputChange::Refused('a'));
+        assert_eq!(code.paste("12 345 6789"), InputChange::Edited);
+        assert_eq!(code.value(), "123456");
+        assert_eq!(TextInput::new().paste("\n"), InputChange::Ignored);
     }
 
     #[test]

@@ -54,14 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &DevicesState, app: &App) {
     }
     let message = match (state.working_on(), &state.message) {
         (Some(working), _) => Some(Line::styled(working, theme::accent())),
-        (None, Some(message)) => {
-            let style = if message.error {
-                theme::error()
-            } else {
-                theme::ok()
-            };
-            Some(Line::styled(message.text.clone(), style))
-        }
+        (None, Some(message)) => Some(widgets::status_line(message)),
         (None, None) => None,
     };
     if let Some(line) = message {
@@ -70,7 +63,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &DevicesState, app: &App) {
     match state.dialog.as_deref() {
         Some(Dialog::Confirm(confirm)) => super::manage::confirm::render(frame, area, confirm),
         Some(Dialog::Resync(form)) => super::manage::resync::render(frame, area, form, app),
-        Some(Dialog::Tags(editor)) => super::manage::tags::render(frame, area, editor),
+        Some(Dialog::Tags(editor)) => {
+            super::manage::tags::render(frame, area, editor, &app.session)
+        }
         None => {}
     }
 }

@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::field::{self, Field};
 use super::theme;
 use super::widgets::{self, KeyHint};
 use crate::app::mfa_session::MfaSessionState;
@@ -98,14 +99,15 @@ fn render_form(
     app: &App,
 ) {
     // The list as tall as it needs (scrolling when the terminal is short), the code field right under it.
-    const FIXED_ROWS: u16 = 1 + 1 + 3 + 1;
+    let field_height = field::height(state.code.message(), area.width);
+    let fixed_rows = 1 + 1 + field_height + 1;
     let list_height =
-        (devices.len() as u16).clamp(1, area.height.saturating_sub(FIXED_ROWS).max(1));
+        (devices.len() as u16).clamp(1, area.height.saturating_sub(fixed_rows).max(1));
     let [title_area, list_area, _, field_area, status_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(list_height),
         Constraint::Length(1),
-        Constraint::Length(3),
+        Constraint::Length(field_height),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -120,18 +122,17 @@ fn render_form(
         || "Code".to_string(),
         |device| format!("Code from {}", display_name(device)),
     );
-    widgets::text_field(
-        frame,
-        field_area,
-        &label,
-        &state.code,
-        !state.is_starting(),
-        state.code_error.as_deref(),
-        false,
-    );
+    let code = Field {
+        label: &label,
+        input: state.code.input(),
+        focused: !state.is_starting(),
+        message: state.code.message(),
+    };
+    field::render(frame, field_area, &code, &app.session);
     let status = if state.is_starting() {
         Line::styled("Asking AWS STS for a session…", theme::dim())
     } else if let Some(code) = selected.and_then(|d| state.demo_code(&d.serial, app.now)) {
+        let code = field::shown_code(&code, &app.session);
         Line::from(vec![
             Span::styled("Demo account: ", theme::dim()),
             Span::raw("the device shows "),

@@ -1,6 +1,7 @@
 //! Rendering: pure functions of `&App` onto a ratatui frame. No I/O, no state changes.
 
 pub mod devices;
+pub mod field;
 pub mod graphics;
 pub mod header;
 pub mod help;
@@ -13,12 +14,13 @@ pub mod users;
 pub mod virtual_devices;
 pub mod widgets;
 pub mod wizard;
+pub mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 
-use crate::app::{App, NoticeKind, Screen};
+use crate::app::{App, Screen};
 use widgets::KeyHint;
 
 /// Draws the whole app: header, the screen on top, footer, and the help overlay when open.
@@ -35,7 +37,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     let [header_area, body, footer_area] = Layout::vertical([
         Constraint::Length(header::HEIGHT),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(footer_height(app)),
     ])
     .areas(frame.area());
     header::render(frame, header_area, &app.session, app.now);
@@ -70,25 +72,25 @@ pub fn screen_hints(screen: &Screen) -> Vec<KeyHint> {
     }
 }
 
-/// The footer shows a notice when there is one, else the screen's keys and the help key.
+/// The footer: the screen's keys and the help key, with the notice, when there is one, on the line
+/// above them (a notice never hides the keys).
+fn footer_height(app: &App) -> u16 {
+    if app.notice().is_some() { 2 } else { 1 }
+}
+
 fn render_footer(frame: &mut Frame, area: Rect, app: &App) {
-    let line = match app.notice() {
-        Some(notice) => {
-            let style = match notice.kind {
-                NoticeKind::Info => theme::ok(),
-                NoticeKind::Error => theme::error(),
-            };
-            Line::from(Span::styled(format!(" {}", notice.text), style))
-        }
-        None => {
-            let mut hints = screen_hints(app.screen());
-            hints.push(("?", "help"));
-            let mut line = widgets::hints_line(&hints);
-            line.spans.insert(0, Span::raw(" "));
-            line
-        }
-    };
-    frame.render_widget(line, area);
+    let mut lines = Vec::with_capacity(2);
+    if let Some(notice) = app.notice() {
+        let mut line = widgets::status_line(notice);
+        line.spans.insert(0, Span::raw(" "));
+        lines.push(line);
+    }
+    let mut hints = screen_hints(app.screen());
+    hints.push(("?", "help"));
+    let mut line = widgets::hints_line(&hints);
+    line.spans.insert(0, Span::raw(" "));
+    lines.push(line);
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
 }
 
 #[cfg(test)]
@@ -177,3 +179,9 @@ mod tests {
         assert!(coloured_with_colours_on > 20, "{coloured_with_colours_on}");
     }
 }
+
+#[cfg(test)]
+mod redaction_tests;
+
+#[cfg(test)]
+mod feedback_tests;

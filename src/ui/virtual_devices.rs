@@ -75,7 +75,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &VirtualDevicesState, _app: 
         }
     }
     if let Some(message) = &state.message {
-        frame.render_widget(Line::styled(message.clone(), theme::warning()), status_area);
+        frame.render_widget(widgets::status_line(message), status_area);
     } else if let Some(selected) = state.selected() {
         frame.render_widget(
             Line::styled(selected.serial.clone(), theme::dim()),
@@ -143,10 +143,10 @@ fn render_sweep(frame: &mut Frame, area: Rect, sweep: &Sweep, running: bool) {
         let width = super::manage::dialog_text_width(area);
         for (serial, error) in &sweep.failed {
             let text = format!("  {} ({}): {error}", short_name(serial), error.code());
-            lines.extend(super::manage::wrapped(
+            lines.extend(super::wrap::wrap(
                 &text,
-                width,
                 ratatui::style::Style::new(),
+                width,
             ));
         }
     }

@@ -1,5 +1,5 @@
-//! Small pieces every screen uses: key hints, a framed panel, a text field, a loading/error line, the
-//! countdown bar, and centring for dialogs.
+//! Small pieces every screen uses: key hints, a framed panel, a loading/error line, the countdown bar,
+//! and centring for dialogs. Text fields are `ui::field`, wrapping `ui::wrap`.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Row, Table, TableSta
 
 use super::theme;
 use crate::app::manage::list_cursor::ListCursor;
-use crate::app::text_input::TextInput;
+use crate::app::{Status, StatusKind};
 use crate::iam::IamError;
 
 /// A key and what it does, for the footer and dialogs.
@@ -26,60 +26,22 @@ pub fn hints_line(hints: &[KeyHint]) -> Line<'static> {
     Line::from(spans)
 }
 
+/// A status (a notice, the result of an action) in the style of its kind.
+pub fn status_line(status: &Status) -> Line<'static> {
+    let style = match status.kind {
+        StatusKind::Info => theme::ok(),
+        StatusKind::Warning => theme::warning(),
+        StatusKind::Error => theme::error(),
+    };
+    Line::styled(status.text.clone(), style)
+}
+
 /// A rounded frame with a title.
 pub fn panel(title: &str) -> Block<'static> {
     Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme::border())
         .title(Span::styled(format!(" {title} "), theme::title()))
-}
-
-/// A labelled text field; the focused one shows its cursor. `error` is shown right under it, where the
-/// text was typed. `masked` shows dots instead of the text (redaction).
-pub fn text_field(
-    frame: &mut Frame,
-    area: Rect,
-    label: &str,
-    input: &TextInput,
-    focused: bool,
-    error: Option<&str>,
-    masked: bool,
-) {
-    let [label_area, field_area, error_area] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    frame.render_widget(Line::styled(label.to_string(), theme::title()), label_area);
-    let shown = if masked {
-        "•".repeat(input.value().chars().count())
-    } else {
-        input.value().to_string()
-    };
-    let marker = if focused { "› " } else { "  " };
-    let style = if focused {
-        theme::accent()
-    } else {
-        ratatui::style::Style::new()
-    };
-    frame.render_widget(
-        Line::from(vec![
-            Span::styled(marker, theme::accent()),
-            Span::styled(shown, style),
-        ]),
-        field_area,
-    );
-    if focused {
-        let x = field_area.x + 2 + input.cursor() as u16;
-        frame.set_cursor_position((x.min(field_area.right().saturating_sub(1)), field_area.y));
-    }
-    if let Some(error) = error {
-        frame.render_widget(
-            Line::styled(format!("  {error}"), theme::error()),
-            error_area,
-        );
-    }
 }
 
 /// "Loading …" or an error with the retry hint, in place of content that is not there yet.

@@ -27,7 +27,7 @@ use super::manage::list_cursor::ListCursor;
 use super::manage::resync::ResyncForm;
 use super::manage::tags::TagEditor;
 use super::wizard;
-use super::{Ctx, Event, Loadable, Nav, Outcome, Pending, Reply, Response, Screen, Ticket};
+use super::{Ctx, Event, Loadable, Nav, Outcome, Pending, Reply, Response, Screen, Status, Ticket};
 use crate::iam::{
     Action, DeviceKind, IamResult, MAX_DEVICES_PER_USER, MfaDevice, Operation, Tag,
     device_name_from_serial, op,
@@ -70,13 +70,6 @@ enum Wait {
     Check(Box<Check>),
 }
 
-/// The result of the last action, shown under the list until the next one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub text: String,
-    pub error: bool,
-}
-
 #[derive(Debug)]
 pub struct DevicesState {
     pub user_name: String,
@@ -96,7 +89,8 @@ pub struct DevicesState {
     rotation: Option<Rotation>,
     /// A rotation that stopped half-way; `f` shows where it is and finishes it.
     pub unfinished: Option<Rotation>,
-    pub message: Option<Message>,
+    /// The result of the last action, shown under the list until the next one.
+    pub message: Option<Status>,
 }
 
 impl DevicesState {
@@ -144,17 +138,11 @@ impl DevicesState {
     }
 
     fn say(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            error: false,
-        });
+        self.message = Some(Status::info(text));
     }
 
     fn say_error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            error: true,
-        });
+        self.message = Some(Status::error(text));
     }
 
     pub fn update(&mut self, ctx: &mut Ctx, event: Event) -> Nav {
@@ -163,7 +151,20 @@ impl DevicesState {
             Event::Response(ticket, Response::Iam(result)) => self.on_response(ctx, ticket, result),
             Event::Resumed(outcome) => self.on_resumed(ctx, outcome),
             Event::QuitRequested => Nav::Quit,
+            Event::Paste(text) => {
+                self.on_paste(&text);
+                Nav::Stay
+            }
             _ => Nav::Stay,
+        }
+    }
+
+    /// Pasted text goes to the field of the open form, if any; the list itself takes no text.
+    fn on_paste(&mut self, text: &str) {
+        match self.dialog.as_deref_mut() {
+            Some(Dialog::Resync(form)) => form.paste(text),
+            Some(Dialog::Tags(editor)) => editor.paste(text),
+            Some(Dialog::Confirm(_)) | None => {}
         }
     }
 

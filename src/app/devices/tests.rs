@@ -164,7 +164,9 @@ async fn type_codes(h: &mut Headless, code1: &str, code2: &str) {
 
 fn resync_error(h: &Headless) -> Option<(CodeField, String)> {
     match devices(h).dialog.as_deref() {
-        Some(Dialog::Resync(form)) => form.error.clone(),
+        Some(Dialog::Resync(form)) => [CodeField::First, CodeField::Second]
+            .into_iter()
+            .find_map(|field| Some((field, form.codes.field(field).message()?.to_string()))),
         other => panic!("expected the resync form, found {other:?}"),
     }
 }
@@ -188,7 +190,7 @@ async fn resync_checks_the_pair_locally_when_the_seed_is_known() {
     // Letters are refused where they are typed.
     h.press_code(KeyCode::Backspace).await;
     press(&mut h, 'x').await;
-    assert!(resync_error(&h).unwrap().1.contains("not a digit"));
+    assert!(resync_error(&h).unwrap().1.contains("Digits only"));
     // A wrong pair (typo in code 1).
     press(&mut h, 'q').await;
     h.press_code(KeyCode::Esc).await;

@@ -4,20 +4,17 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::app::text_input::{InputChange, TextInput};
+use crate::app::code_entry::CodePair;
 use crate::clock::UnixSeconds;
-use crate::iam::{Code, IamError, op};
+use crate::iam::{IamError, op};
 use crate::otp::{self, CodeField, Seed};
 
 #[derive(Debug)]
 pub struct ResyncForm {
     pub user_name: String,
     pub serial: String,
-    pub code1: TextInput,
-    pub code2: TextInput,
-    pub focus: CodeField,
-    /// A message at one field: a refused key, a bad pair, or IAM's refusal.
-    pub error: Option<(CodeField, String)>,
+    /// The two codes, each with its message: a refused key, a bad pair, or IAM's refusal.
+    pub codes: CodePair,
     /// The device's seed when the backend knows it (Debug shows no secret); the screen asks for it.
     seed: Option<Seed>,
     /// Set while the ResyncMFADevice call is out.
@@ -39,10 +36,7 @@ impl ResyncForm {
         Self {
             user_name,
             serial,
-            code1: TextInput::code(),
-            code2: TextInput::code(),
-            focus: CodeField::First,
-            error: None,
+            codes: CodePair::default(),
             seed: None,
             submitting: false,
         }
@@ -73,63 +67,37 @@ impl ResyncForm {
         if self.submitting {
             return ResyncKeyResult::Stay;
         }
+        if self.codes.handle_key(key) {
+            return ResyncKeyResult::Stay;
+        }
         match key.code {
-            KeyCode::Esc => return ResyncKeyResult::Cancel,
-            KeyCode::Tab | KeyCode::Down | KeyCode::Up | KeyCode::BackTab => {
-                self.focus = other(self.focus);
-                return ResyncKeyResult::Stay;
+            KeyCode::Esc => ResyncKeyResult::Cancel,
+            KeyCode::Enter if self.codes.focus() == CodeField::First => {
+                self.codes.set_focus(CodeField::Second);
+                ResyncKeyResult::Stay
             }
-            KeyCode::Enter if self.focus == CodeField::First => {
-                self.focus = CodeField::Second;
-                return ResyncKeyResult::Stay;
-            }
-            KeyCode::Enter => return self.submit(now),
-            _ => {}
+            KeyCode::Enter => self.submit(now),
+            _ => ResyncKeyResult::Stay,
         }
-        let field = self.focus;
-        match self.field_mut(field).handle_key(key) {
-            InputChange::Edited => {
-                self.error = None;
-                if field == CodeField::First && self.code1.is_full() {
-                    self.focus = CodeField::Second;
-                }
-            }
-            InputChange::Refused(c) if c.is_ascii_digit() => {
-                self.error = Some((field, "A code has six digits".to_string()));
-            }
-            InputChange::Refused(c) => {
-                self.error = Some((field, format!("A code is six digits; {c:?} is not a digit")));
-            }
-            InputChange::Moved | InputChange::Ignored => {}
-        }
-        ResyncKeyResult::Stay
     }
 
-    fn field_mut(&mut self, field: CodeField) -> &mut TextInput {
-        match field {
-            CodeField::First => &mut self.code1,
-            CodeField::Second => &mut self.code2,
+    /// Pasted text, for the focused code (a pasted pair fills both; it never submits).
+    pub fn paste(&mut self, text: &str) {
+        if !self.submitting {
+            self.codes.paste(text);
         }
     }
 
     fn submit(&mut self, now: UnixSeconds) -> ResyncKeyResult {
-        let (code1, code2) = (self.code1.value(), self.code2.value());
-        let checked = match &self.seed {
-            Some(seed) => otp::check_pair(seed, code1, code2, now),
-            None => otp::check_pair_format(code1, code2),
-        };
-        if let Err(problem) = checked {
-            self.focus = problem.field();
-            self.error = Some((problem.field(), problem.to_string()));
+        let Some((code1, code2)) = self.codes.check(self.seed.as_ref(), now) else {
             return ResyncKeyResult::Stay;
-        }
+        };
         self.submitting = true;
-        self.error = None;
         ResyncKeyResult::Submit(op::ResyncMfaDevice {
             user_name: self.user_name.clone(),
             serial: self.serial.clone(),
-            code1: Code::from(code1),
-            code2: Code::from(code2),
+            code1,
+            code2,
         })
     }
 
@@ -140,13 +108,6 @@ impl ResyncForm {
             IamError::InvalidAuthenticationCode(_) => CodeField::Second,
             _ => CodeField::First,
         };
-        self.error = Some((field, error.to_string()));
-    }
-}
-
-fn other(field: CodeField) -> CodeField {
-    match field {
-        CodeField::First => CodeField::Second,
-        CodeField::Second => CodeField::First,
+        self.codes.fail(field, error.to_string());
     }
 }

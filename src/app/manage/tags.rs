@@ -141,6 +141,16 @@ impl TagEditor {
         }
     }
 
+    /// Pasted text, for the focused field of the form (nothing else takes text; it never submits).
+    pub fn paste(&mut self, text: &str) {
+        if !self.saving
+            && self.confirm_remove.is_none()
+            && let Some(form) = self.form.as_mut()
+        {
+            form.paste(text);
+        }
+    }
+
     fn form_key(&mut self, key: KeyEvent) -> TagKeyResult {
         let Some(form) = self.form.as_mut() else {
             return TagKeyResult::Stay;
@@ -241,11 +251,28 @@ impl TagForm {
     }
 
     fn edit(&mut self, key: KeyEvent) {
-        let (input, limit, what) = match self.focus {
-            TagField::Key => (&mut self.key, MAX_TAG_KEY_LEN, "key"),
-            TagField::Value => (&mut self.value, MAX_TAG_VALUE_LEN, "value"),
+        let change = self.focused_mut().handle_key(key);
+        self.note(change);
+    }
+
+    fn paste(&mut self, text: &str) {
+        let change = self.focused_mut().paste(text);
+        self.note(change);
+    }
+
+    fn focused_mut(&mut self) -> &mut TextInput {
+        match self.focus {
+            TagField::Key => &mut self.key,
+            TagField::Value => &mut self.value,
+        }
+    }
+
+    fn note(&mut self, change: InputChange) {
+        let (limit, what) = match self.focus {
+            TagField::Key => (MAX_TAG_KEY_LEN, "key"),
+            TagField::Value => (MAX_TAG_VALUE_LEN, "value"),
         };
-        match input.handle_key(key) {
+        match change {
             InputChange::Edited => self.error = None,
             InputChange::Refused(_) => {
                 self.error = Some((
@@ -272,6 +299,17 @@ mod tests {
     fn editor(tags: &[(&str, &str)]) -> TagEditor {
         let tags = tags.iter().map(|(k, v)| Tag::new(*k, *v)).collect();
         TagEditor::new("arn:aws:iam::1:mfa/d".into(), "d".into(), tags)
+    }
+
+    #[test]
+    fn a_paste_goes_into_the_focused_field_and_does_not_save() {
+        let mut editor = editor(&[]);
+        editor.paste("ignored: no form is open");
+        editor.handle_key(key(KeyCode::Char('a')));
+        editor.paste("owner\n");
+        let form = editor.form.as_ref().unwrap();
+        assert_eq!((form.key.value(), form.focus), ("owner", TagField::Key));
+        assert!(!editor.saving);
     }
 
     #[test]

@@ -6,10 +6,10 @@
 
 use crossterm::event::KeyCode;
 
-use super::text_input::{InputChange, TextInput};
+use super::code_entry::CodeInput;
 use super::{Ctx, Event, Loadable, Nav, Outcome, Pending, Reply, Response, Screen, Ticket};
 use crate::iam::{
-    Code, DeviceKind, IamError, IamResult, MfaDevice, MfaSession, Operation, Principal,
+    DeviceKind, IamError, IamResult, MfaDevice, MfaSession, Operation, Principal,
     device_name_from_serial, op,
 };
 use crate::otp::Seed;
@@ -32,9 +32,8 @@ pub struct MfaSessionState {
     pub devices: Loadable<Vec<MfaDevice>>,
     /// Index into [`Self::usable_devices`].
     pub selected: usize,
-    pub code: TextInput,
-    /// Shown under the code field: a refused key, a wrong code, or why STS said no.
-    pub code_error: Option<String>,
+    /// The code, with its message: a refused key, a wrong code, or why STS said no.
+    pub code: CodeInput,
     /// The demo account's seeds of the caller's devices, so the prompt can show their current codes.
     demo_seeds: Vec<(String, Seed)>,
     pending: Pending<Wait>,
@@ -47,8 +46,7 @@ impl MfaSessionState {
             reason,
             devices: Loadable::Loading,
             selected: 0,
-            code: TextInput::code().secret(),
-            code_error: None,
+            code: CodeInput::default(),
             demo_seeds: Vec::new(),
             pending: Pending::default(),
         };
@@ -111,8 +109,14 @@ impl MfaSessionState {
                 Nav::Stay
             }
             Event::QuitRequested => Nav::Quit,
-            // Pasted codes: see issue 9's shared code entry (to come).
-            Event::Response(..) | Event::Resumed(_) | Event::Paste(_) => Nav::Stay,
+            Event::Paste(text) => {
+                // Not while STS answers: the code sent is the one shown.
+                if !self.is_starting() {
+                    self.code.paste(&text);
+                }
+                Nav::Stay
+            }
+            Event::Response(..) | Event::Resumed(_) => Nav::Stay,
         }
     }
 
@@ -135,16 +139,9 @@ impl MfaSessionState {
             KeyCode::Char('r') if matches!(self.devices, Loadable::Failed(_)) => {
                 self.load_devices(ctx)
             }
-            _ => match self.code.handle_key(key) {
-                InputChange::Edited => self.code_error = None,
-                InputChange::Refused(c) if c.is_ascii_digit() => {
-                    self.code_error = Some("A code has six digits".into());
-                }
-                InputChange::Refused(c) => {
-                    self.code_error = Some(format!("'{c}' is not a digit: a code has six digits"));
-                }
-                InputChange::Moved | InputChange::Ignored => {}
-            },
+            _ => {
+                self.code.handle_key(key);
+            }
         }
         Nav::Stay
     }
@@ -161,13 +158,14 @@ impl MfaSessionState {
             return;
         };
         if !crate::otp::is_code_format(self.code.value()) {
-            self.code_error = Some("Type all six digits of the code the device shows now".into());
+            self.code
+                .set_message("Type all six digits of the code the device shows now");
             return;
         }
-        self.code_error = None;
+        self.code.clear_message();
         let request = op::StartMfaSession {
             serial,
-            code: Code::from(self.code.value()),
+            code: self.code.code(),
             duration: None,
         };
         self.pending.call(ctx, request, Wait::Start);
@@ -225,14 +223,14 @@ impl MfaSessionState {
                 let device = self
                     .selected_device()
                     .map_or("the device", |d| device_name_from_serial(&d.serial));
-                self.code_error = Some(format!(
+                self.code.set_message(format!(
                     "AWS did not accept that code; type the one {device} shows now"
                 ));
                 self.code.clear();
                 Nav::Stay
             }
             Err(error) => {
-                self.code_error = Some(error.to_string());
+                self.code.set_message(error.to_string());
                 Nav::Stay
             }
         }

@@ -76,10 +76,7 @@ async fn a_wrong_code_is_explained_at_the_field_and_may_be_tried_again() {
     let wrong = wrong_code(&headless);
     submit(&mut headless, &wrong).await;
     let state = prompt(&headless).expect("still asking");
-    let error = state
-        .code_error
-        .as_deref()
-        .expect("a message at the code field");
+    let error = state.code.message().expect("a message at the code field");
     assert_eq!(
         error,
         "AWS did not accept that code; type the one jordan.lee-pixel shows now"
@@ -195,23 +192,20 @@ async fn only_digits_are_typed_and_six_are_needed() {
     headless.type_text("12a").await;
     let state = prompt(&headless).unwrap();
     assert_eq!(state.code.value(), "12");
-    assert_eq!(
-        state.code_error.as_deref(),
-        Some("'a' is not a digit: a code has six digits")
-    );
+    assert_eq!(state.code.message(), Some("Digits only: 'a' is not one"));
     headless.press_code(KeyCode::Enter).await;
     let state = prompt(&headless).unwrap();
     assert_eq!(
-        state.code_error.as_deref(),
+        state.code.message(),
         Some("Type all six digits of the code the device shows now")
     );
     assert!(!state.is_starting(), "nothing was sent");
     headless.type_text("3456").await;
-    assert_eq!(prompt(&headless).unwrap().code_error, None);
+    assert_eq!(prompt(&headless).unwrap().code.message(), None);
     headless.type_text("7").await;
     assert_eq!(
-        prompt(&headless).unwrap().code_error.as_deref(),
-        Some("A code has six digits")
+        prompt(&headless).unwrap().code.message(),
+        Some("A code has six digits: this one is complete")
     );
 }
 

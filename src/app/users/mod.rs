@@ -173,6 +173,13 @@ impl UsersState {
                 }
                 Nav::Stay
             }
+            // The filter takes a paste while it is being typed (a newline in it does not end it).
+            Event::Paste(text) if self.filtering => {
+                if self.filter.paste(&text) == InputChange::Edited {
+                    self.refilter(ctx);
+                }
+                Nav::Stay
+            }
             Event::Key(key) => {
                 if self.cursor.handle_key(key, self.shown.len(), self.page) {
                     // New rows on screen go first.

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::Status;
 use super::manage::confirm::{Answer, Confirm};
 use super::manage::list_cursor::ListCursor;
 use super::{
@@ -53,7 +54,7 @@ pub struct VirtualDevicesState {
     pub confirm: Option<Confirm<Vec<String>>>,
     /// The sweep under way, or finished and shown until dismissed.
     pub sweep: Option<Sweep>,
-    pub message: Option<String>,
+    pub message: Option<Status>,
 }
 
 impl VirtualDevicesState {
@@ -110,7 +111,7 @@ impl VirtualDevicesState {
         if let Some(confirm) = self.confirm.take() {
             match Confirm::<Vec<String>>::answer(key) {
                 Answer::Yes => self.start_sweep(ctx, confirm.action),
-                Answer::No => self.message = Some("Nothing deleted".to_string()),
+                Answer::No => self.message = Some(Status::warning("Nothing deleted")),
                 Answer::Undecided => self.confirm = Some(confirm),
             }
             return Nav::Stay;
@@ -168,10 +169,10 @@ impl VirtualDevicesState {
             return;
         };
         if let Some(user) = &device.user_name {
-            self.message = Some(format!(
+            self.message = Some(Status::warning(format!(
                 "{} is assigned to {user}: deactivate it on the user's devices first (Enter)",
                 device.name()
-            ));
+            )));
             return;
         }
         let serial = device.serial.clone();
@@ -198,10 +199,10 @@ impl VirtualDevicesState {
             match self.selected() {
                 Some(device) if !device.is_assigned() => serials.push(device.serial.clone()),
                 Some(device) => {
-                    self.message = Some(format!(
+                    self.message = Some(Status::warning(format!(
                         "{} is assigned: only unassigned devices can be deleted; mark them with space",
                         device.name()
-                    ));
+                    )));
                     return;
                 }
                 None => return,
@@ -259,8 +260,9 @@ impl VirtualDevicesState {
         };
         if validate::user_name(&user).is_err() {
             // The root user's device: root MFA is managed in the console only.
-            self.message =
-                Some("This device belongs to the root user: manage it in the console".to_string());
+            self.message = Some(Status::warning(
+                "This device belongs to the root user: manage it in the console",
+            ));
             return Nav::Stay;
         }
         Nav::Push(ctx.open(|ctx| Screen::UserDevices(devices::DevicesState::open(ctx, user))))

@@ -70,6 +70,7 @@ async fn sweep_the_orphans_after_one_confirmation_that_lists_them() {
             .message
             .as_ref()
             .unwrap()
+            .text
             .contains("is assigned to")
     );
     press(&mut h, 'u').await;
@@ -160,7 +161,10 @@ async fn cancelling_the_sweep_deletes_nothing() {
     assert_eq!(iam.calls(Action::DeleteVirtualMfaDevice), 0);
     assert_eq!(testing::unassigned_serials(&h).await.len(), 3);
     assert_eq!(
-        virtual_devices(&h).message.as_deref(),
+        virtual_devices(&h)
+            .message
+            .as_ref()
+            .map(|m| m.text.as_str()),
         Some("Nothing deleted")
     );
 }

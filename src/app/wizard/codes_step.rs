@@ -5,90 +5,23 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{DeviceChoice, Dialog, Enabled, Problem, Purpose, Step, WizardState};
-use crate::app::text_input::{InputChange, TextInput};
+use crate::app::code_entry::CodePair;
 use crate::app::{Ctx, Loadable, Nav};
-use crate::iam::{Code, IamError, IamResult, MAX_DEVICES_PER_USER, op};
-use crate::otp::{self, CodeField};
+use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER, op};
+use crate::otp::CodeField;
 
-#[derive(Debug)]
-pub struct CodesForm {
-    pub code1: TextInput,
-    pub code2: TextInput,
-    pub focus: CodeField,
-    pub error1: Option<String>,
-    pub error2: Option<String>,
-}
-
-impl Default for CodesForm {
-    fn default() -> Self {
-        Self {
-            code1: TextInput::code(),
-            code2: TextInput::code(),
-            focus: CodeField::First,
-            error1: None,
-            error2: None,
-        }
-    }
-}
-
-impl CodesForm {
-    fn field_mut(&mut self, field: CodeField) -> (&mut TextInput, &mut Option<String>) {
-        match field {
-            CodeField::First => (&mut self.code1, &mut self.error1),
-            CodeField::Second => (&mut self.code2, &mut self.error2),
-        }
-    }
-
-    /// Puts a message under one field (and clears the other's), with the focus there to retype.
-    pub fn fail(&mut self, field: CodeField, message: String) {
-        self.error1 = None;
-        self.error2 = None;
-        *self.field_mut(field).1 = Some(message);
-        self.focus = field;
-    }
-
-    fn toggle_focus(&mut self) {
-        self.focus = match self.focus {
-            CodeField::First => CodeField::Second,
-            CodeField::Second => CodeField::First,
-        };
-    }
-
-    fn type_key(&mut self, key: KeyEvent) {
-        let focus = self.focus;
-        let (input, error) = self.field_mut(focus);
-        match input.handle_key(key) {
-            InputChange::Edited => {
-                *error = None;
-                if focus == CodeField::First && input.is_full() {
-                    self.focus = CodeField::Second;
-                }
-            }
-            InputChange::Refused(c) if c.is_ascii_digit() => {
-                *error = Some("A code has six digits: this one is complete".into());
-            }
-            InputChange::Refused(c) => {
-                *error = Some(format!("Digits only: {c:?} is not one"));
-            }
-            InputChange::Moved | InputChange::Ignored => {}
-        }
-    }
-}
+/// The step's two codes: the shared pair (`app::code_entry`).
+pub type CodesForm = CodePair;
 
 impl WizardState {
     pub(super) fn on_codes_key(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Nav {
+        if self.codes.handle_key(key) {
+            return Nav::Stay;
+        }
         match key.code {
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
-                self.codes.toggle_focus()
-            }
-            KeyCode::Backspace
-                if self.codes.focus == CodeField::Second && self.codes.code2.is_empty() =>
-            {
-                self.codes.focus = CodeField::First;
-            }
             KeyCode::Enter => return self.submit_codes(ctx),
             KeyCode::Esc => self.back_from_codes(),
-            _ => self.codes.type_key(key),
+            _ => {}
         }
         Nav::Stay
     }
@@ -109,8 +42,8 @@ impl WizardState {
         Some(op::EnableMfaDevice {
             user_name: self.user_name.clone()?,
             serial: enrollment.serial.clone(),
-            code1: Code::from(self.codes.code1.value()),
-            code2: Code::from(self.codes.code2.value()),
+            code1: self.codes.first().code(),
+            code2: self.codes.second().code(),
         })
     }
 
@@ -122,13 +55,11 @@ impl WizardState {
         if self.is_waiting_for(&Purpose::KnownSeed(enrollment.serial.clone())) {
             return Nav::Stay;
         }
-        let (code1, code2) = (self.codes.code1.value(), self.codes.code2.value());
-        let checked = match &enrollment.seed {
-            Some(seed) => otp::check_pair(seed, code1, code2, ctx.now),
-            None => otp::check_pair_format(code1, code2),
-        };
-        if let Err(problem) = checked {
-            self.codes.fail(problem.field(), problem.to_string());
+        if self
+            .codes
+            .check(enrollment.seed.as_ref(), ctx.now)
+            .is_none()
+        {
             self.step = Step::Codes;
             return Nav::Stay;
         }

@@ -12,6 +12,7 @@ mod codes_step;
 mod dialog;
 mod done;
 mod name_step;
+mod paste;
 mod rollback;
 mod secret_step;
 mod serial_step;
@@ -290,8 +291,7 @@ impl WizardState {
             Event::Key(key) => self.on_key(ctx, key),
             // Countdowns read the clock when drawn.
             Event::Tick => Nav::Stay,
-            // Pasted text: the fields take it with the shared text entry (to come).
-            Event::Paste(_) => Nav::Stay,
+            Event::Paste(text) => self.on_paste(ctx, &text),
             Event::Response(ticket, response) => self.on_response(ctx, ticket, response),
             Event::Resumed(outcome) => self.on_resumed(ctx, outcome),
             Event::QuitRequested => self.on_quit_requested(ctx),

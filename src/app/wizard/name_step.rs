@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Dialog, Problem, Purpose, Step, WizardState};
+use crate::app::manage::confirm::{Answer, Confirm};
 use crate::app::text_input::TextInput;
 use crate::app::{Ctx, Nav, Outcome};
 use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER, Tag, op, validate};
@@ -146,15 +147,16 @@ impl WizardState {
         serial: String,
         key: KeyEvent,
     ) -> Nav {
-        match key.code {
-            KeyCode::Enter | KeyCode::Char('y') => {
+        // A delete: only `y` goes ahead, as in every confirmation (`manage::confirm`).
+        match Confirm::<()>::answer(key) {
+            Answer::Yes => {
                 let request = op::DeleteVirtualMfaDevice {
                     serial: serial.clone(),
                 };
                 self.send(ctx, request, Purpose::DeleteOrphan(serial));
             }
-            KeyCode::Esc | KeyCode::Char('n') => {}
-            _ => self.dialog = Some(Dialog::OrphanOffer { serial }),
+            Answer::No => {}
+            Answer::Undecided => self.dialog = Some(Dialog::OrphanOffer { serial }),
         }
         Nav::Stay
     }

@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Dialog, Purpose, WizardState};
+use crate::app::manage::confirm::{Answer, Confirm};
 use crate::app::{Ctx, Nav, Outcome};
 use crate::iam::{IamError, IamResult, op};
 
@@ -43,10 +44,11 @@ impl WizardState {
     }
 
     pub(super) fn on_confirm_leave_key(&mut self, ctx: &mut Ctx, quit: bool, key: KeyEvent) -> Nav {
-        match key.code {
-            KeyCode::Enter | KeyCode::Char('y') => self.roll_back(ctx, quit),
-            KeyCode::Esc | KeyCode::Char('n') => {}
-            _ => self.dialog = Some(Dialog::ConfirmLeave { quit }),
+        // A delete: only `y` goes ahead, as in every confirmation (`manage::confirm`).
+        match Confirm::<()>::answer(key) {
+            Answer::Yes => self.roll_back(ctx, quit),
+            Answer::No => {}
+            Answer::Undecided => self.dialog = Some(Dialog::ConfirmLeave { quit }),
         }
         Nav::Stay
     }

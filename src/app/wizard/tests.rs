@@ -100,7 +100,7 @@ async fn full_enrollment_with_codes_from_the_secret_on_screen() {
     let (code1, code2) = pair(&seed, FIXED_NOW);
     h.type_text(&code1).await;
     assert_eq!(
-        wizard(&h).codes.focus,
+        wizard(&h).codes.focus(),
         otp::CodeField::Second,
         "focus moves on after six digits"
     );
@@ -181,11 +181,11 @@ async fn wrong_pair_is_rejected_locally_and_nothing_is_sent() {
     press(&mut h, KeyCode::Enter).await;
     assert_eq!(h.pending_count(), 0, "nothing was sent");
     let codes = &wizard(&h).codes;
-    assert!(codes.error1.is_none());
+    assert!(codes.first().message().is_none());
     assert!(
         codes
-            .error2
-            .as_deref()
+            .second()
+            .message()
             .unwrap()
             .contains("right after code 1"),
         "{codes:?}"
@@ -196,7 +196,14 @@ async fn wrong_pair_is_rejected_locally_and_nothing_is_sent() {
     h.type_text(&code2).await;
     press(&mut h, KeyCode::Enter).await;
     assert_eq!(h.pending_count(), 0);
-    assert!(wizard(&h).codes.error2.as_deref().unwrap().contains("same"));
+    assert!(
+        wizard(&h)
+            .codes
+            .second()
+            .message()
+            .unwrap()
+            .contains("same")
+    );
     assert!(h.screen_text().contains("Both codes are the same"));
 }
 
@@ -207,11 +214,11 @@ async fn refused_characters_are_told_at_the_field() {
     press(&mut h, KeyCode::Enter).await;
     h.type_text("12x").await;
     let codes = &wizard(&h).codes;
-    assert_eq!(codes.code1.value(), "12");
-    assert_eq!(codes.error1.as_deref(), Some("Digits only: 'x' is not one"));
+    assert_eq!(codes.first().value(), "12");
+    assert_eq!(codes.first().message(), Some("Digits only: 'x' is not one"));
     h.type_text("3").await;
     assert!(
-        wizard(&h).codes.error1.is_none(),
+        wizard(&h).codes.first().message().is_none(),
         "typing on clears the message"
     );
 }
@@ -234,12 +241,12 @@ async fn codes_gone_stale_in_transit_come_back_to_the_codes_with_the_device_kept
     assert!(
         state
             .codes
-            .error1
-            .as_deref()
+            .first()
+            .message()
             .unwrap()
             .starts_with("AWS rejected the codes")
     );
-    assert!(state.codes.code1.is_empty() && state.codes.code2.is_empty());
+    assert!(state.codes.first().is_empty() && state.codes.second().is_empty());
     assert!(
         state.enrollment.as_ref().unwrap().needs_rollback(),
         "the device is kept"

@@ -84,7 +84,7 @@ impl WizardState {
         Nav::Stay
     }
 
-    fn after_filter_change(&mut self, ctx: &mut Ctx) {
+    pub(super) fn after_filter_change(&mut self, ctx: &mut Ctx) {
         self.picker.selected = 0;
         self.picker.error = None;
         self.count_highlighted(ctx);

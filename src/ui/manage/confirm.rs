@@ -6,13 +6,14 @@ use ratatui::style::Style;
 
 use crate::app::manage::confirm::Confirm;
 use crate::ui::widgets;
+use crate::ui::wrap::wrap;
 
 pub fn render<A>(frame: &mut Frame, area: Rect, confirm: &Confirm<A>) {
     let width = super::dialog_text_width(area);
     let lines = confirm
         .lines
         .iter()
-        .flat_map(|line| super::wrapped(line, width, Style::new()))
+        .flat_map(|line| wrap(line, Style::new(), width))
         .collect();
     widgets::dialog(
         frame,

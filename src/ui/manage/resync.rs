@@ -9,18 +9,24 @@ use crate::app::App;
 use crate::app::manage::resync::ResyncForm;
 use crate::iam::device_name_from_serial;
 use crate::otp::CodeField;
+use crate::ui::field::{self, Field};
 use crate::ui::{theme, widgets};
 
 pub fn render(frame: &mut Frame, area: Rect, form: &ResyncForm, app: &App) {
-    let rect = widgets::centered(area, 72, 16);
+    const WIDTH: u16 = 72;
+    // The panel's border and the two fields' rows beyond their first message line.
+    let inner_width = WIDTH.min(area.width).saturating_sub(2);
+    let heights = [CodeField::First, CodeField::Second]
+        .map(|which| field::height(form.codes.field(which).message(), inner_width));
+    let rect = widgets::centered(area, WIDTH, 10 + heights[0] + heights[1]);
     frame.render_widget(Clear, rect);
     let block = widgets::panel("Resync device").border_style(theme::focused_border());
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [intro, code1, code2, status, hints] = Layout::vertical([
         Constraint::Length(3),
-        Constraint::Length(3),
-        Constraint::Length(3),
+        Constraint::Length(heights[0]),
+        Constraint::Length(heights[1]),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
@@ -39,31 +45,19 @@ pub fn render(frame: &mut Frame, area: Rect, form: &ResyncForm, app: &App) {
         Line::styled(check, theme::dim()),
     ];
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), intro);
-    let error_at = |field| {
-        form.error
-            .as_ref()
-            .filter(|(f, _)| *f == field)
-            .map(|(_, e)| e.as_str())
-    };
-    let focused = |field| !form.submitting && form.focus == field;
-    widgets::text_field(
-        frame,
-        code1,
-        "Code 1",
-        &form.code1,
-        focused(CodeField::First),
-        error_at(CodeField::First),
-        false,
-    );
-    widgets::text_field(
-        frame,
-        code2,
-        "Code 2",
-        &form.code2,
-        focused(CodeField::Second),
-        error_at(CodeField::Second),
-        false,
-    );
+    for (area, label, which) in [
+        (code1, "Code 1", CodeField::First),
+        (code2, "Code 2", CodeField::Second),
+    ] {
+        let code = form.codes.field(which);
+        let shown = Field {
+            label,
+            input: code.input(),
+            focused: !form.submitting && form.codes.focus() == which,
+            message: code.message(),
+        };
+        field::render(frame, area, &shown, &app.session);
+    }
     let mut status_lines = vec![widgets::countdown_line(
         crate::otp::seconds_left(app.now),
         status.width,
@@ -90,11 +84,10 @@ fn demo_codes_line(form: &ResyncForm, app: &App) -> Option<Line<'static>> {
         return None;
     }
     let (now, next) = form.device_codes(app.now)?;
-    let (now, next) = if app.session.redact {
-        ("••••••".to_string(), "••••••".to_string())
-    } else {
-        (now, next)
-    };
+    let (now, next) = (
+        field::shown_code(&now, &app.session),
+        field::shown_code(&next, &app.session),
+    );
     Some(Line::from(vec![
         ratatui::text::Span::styled("Demo authenticator  now ", theme::dim()),
         ratatui::text::Span::styled(now, theme::title()),

@@ -5,11 +5,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use crate::app::Session;
 use crate::app::manage::tags::{TagEditor, TagField};
 use crate::iam::MAX_TAGS;
+use crate::ui::field::{self, Field};
 use crate::ui::{theme, widgets};
 
-pub fn render(frame: &mut Frame, area: Rect, editor: &TagEditor) {
+pub fn render(frame: &mut Frame, area: Rect, editor: &TagEditor, session: &Session) {
     let rect = widgets::centered(area, 76, area.height.saturating_sub(2).min(20));
     frame.render_widget(Clear, rect);
     let title = format!("Tags of {}", editor.device_name);
@@ -71,24 +73,18 @@ pub fn render(frame: &mut Frame, area: Rect, editor: &TagEditor) {
         } else {
             "New key"
         };
-        widgets::text_field(
-            frame,
-            key_area,
-            key_label,
-            &form.key,
-            form.focus == TagField::Key,
-            error_at(TagField::Key),
-            false,
-        );
-        widgets::text_field(
-            frame,
-            value_area,
-            "Value",
-            &form.value,
-            form.focus == TagField::Value,
-            error_at(TagField::Value),
-            false,
-        );
+        for (area, label, input, which) in [
+            (key_area, key_label, &form.key, TagField::Key),
+            (value_area, "Value", &form.value, TagField::Value),
+        ] {
+            let shown = Field {
+                label,
+                input,
+                focused: form.focus == which,
+                message: error_at(which),
+            };
+            field::render(frame, area, &shown, session);
+        }
     }
     let status_line = if editor.saving {
         Line::styled("Saving…", theme::dim())

@@ -9,7 +9,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use crate::app::App;
 use crate::app::wizard::WizardState;
 use crate::otp;
-use crate::ui::{theme, widgets};
+use crate::ui::{field, theme, widgets};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
     let (Some(seed), Some(enrollment)) = (state.authenticator_seed(), &state.enrollment) else {
@@ -17,11 +17,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
     };
     let window = otp::window(app.now);
     let shown = |code: String| {
-        if app.session.redact {
-            "••• •••".to_string()
-        } else {
-            format!("{} {}", &code[..3], &code[3..])
-        }
+        let (first, last) = code.split_at(3);
+        format!(
+            "{} {}",
+            field::shown_code(first, &app.session),
+            field::shown_code(last, &app.session)
+        )
     };
     let lines = vec![
         Line::styled(enrollment.name.clone(), theme::dim()),

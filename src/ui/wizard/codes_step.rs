@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::text;
 use crate::app::App;
 use crate::app::wizard::WizardState;
 use crate::otp::{self, CodeField};
+use crate::ui::field::{self, Field};
 use crate::ui::theme;
 use crate::ui::widgets;
 
@@ -22,8 +22,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
         note_area,
     ] = Layout::vertical([
         Constraint::Length(2),
-        Constraint::Length(text::field_height(codes.error1.as_deref(), area.width)),
-        Constraint::Length(text::field_height(codes.error2.as_deref(), area.width)),
+        Constraint::Length(field::height(codes.first().message(), area.width)),
+        Constraint::Length(field::height(codes.second().message(), area.width)),
         Constraint::Length(2),
         Constraint::Min(0),
     ])
@@ -35,25 +35,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
         ]);
         frame.render_widget(device, device_area);
     }
-    let masked = app.session.redact;
-    text::field(
-        frame,
-        code1_area,
-        "Authentication code 1",
-        &codes.code1,
-        codes.focus == CodeField::First,
-        codes.error1.as_deref(),
-        masked,
-    );
-    text::field(
-        frame,
-        code2_area,
-        "Authentication code 2 (the next code)",
-        &codes.code2,
-        codes.focus == CodeField::Second,
-        codes.error2.as_deref(),
-        masked,
-    );
+    for (area, label, which) in [
+        (code1_area, "Authentication code 1", CodeField::First),
+        (
+            code2_area,
+            "Authentication code 2 (the next code)",
+            CodeField::Second,
+        ),
+    ] {
+        let code = codes.field(which);
+        let shown = Field {
+            label,
+            input: code.input(),
+            focused: codes.focus() == which,
+            message: code.message(),
+        };
+        field::render(frame, area, &shown, &app.session);
+    }
     frame.render_widget(
         widgets::countdown_line(otp::seconds_left(app.now), countdown_area.width),
         countdown_area,

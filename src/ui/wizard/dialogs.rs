@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use super::text::wrap;
 use crate::app::wizard::{Dialog, Problem, WizardState, delete_command};
 use crate::ui::theme;
 use crate::ui::widgets::{self, KeyHint};
+use crate::ui::wrap::wrap;
 
 /// The widest a dialog's text runs, for reading comfort.
 const MAX_TEXT_WIDTH: u16 = 72;

@@ -14,7 +14,6 @@ mod serial_step;
 mod step_header;
 #[cfg(test)]
 mod tests;
-mod text;
 mod type_step;
 mod user_step;
 
@@ -83,10 +82,10 @@ fn render_step(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
     frame.render_widget(block, area);
     match state.step {
         Step::User => user_step::render(frame, inner, state),
-        Step::Name => name_step::render(frame, inner, state),
+        Step::Name => name_step::render(frame, inner, state, app),
         Step::Type => type_step::render(frame, inner, state, app),
         Step::Secret => secret_step::render(frame, inner, state, app),
-        Step::Serial => serial_step::render(frame, inner, state),
+        Step::Serial => serial_step::render(frame, inner, state, app),
         Step::Codes => codes_step::render(frame, inner, state, app),
         Step::Done => done::render(frame, inner, state),
     }

@@ -5,19 +5,20 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::text;
+use crate::app::App;
 use crate::app::wizard::{NameFocus, NameProblem, WizardState, at_limit_message};
+use crate::ui::field::{self, Field};
 use crate::ui::theme;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &WizardState) {
+pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
     let at_limit = state.user_at_limit();
     let problem = state.name_problem();
     let name_error = problem.as_ref().map(NameProblem::message);
     let tags_error = state.name.parsed_tags().err();
     let [limit_area, name_area, tags_area, note_area] = Layout::vertical([
         Constraint::Length(if at_limit { 3 } else { 0 }),
-        Constraint::Length(text::field_height(name_error.as_deref(), area.width) + 1),
-        Constraint::Length(text::field_height(tags_error.as_deref(), area.width) + 1),
+        Constraint::Length(field::height(name_error.as_deref(), area.width) + 1),
+        Constraint::Length(field::height(tags_error.as_deref(), area.width) + 1),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -30,15 +31,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState) {
         );
     }
     let focus = state.name.focus;
-    text::field(
-        frame,
-        name_area,
-        "Device name (unique in the account)",
-        &state.name.input,
-        focus == NameFocus::Name,
-        name_error.as_deref(),
-        false,
-    );
+    let name = Field {
+        label: "Device name (unique in the account)",
+        input: &state.name.input,
+        focused: focus == NameFocus::Name,
+        message: name_error.as_deref(),
+    };
+    field::render(frame, name_area, &name, &app.session);
     if problem.is_none() {
         let free = if state.taken.loaded().is_some() {
             "  ✓ free in this account"
@@ -54,15 +53,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState) {
             },
         );
     }
-    text::field(
-        frame,
-        tags_area,
-        "Tags (optional): key=value, key=value",
-        &state.name.tags,
-        focus == NameFocus::Tags,
-        tags_error.as_deref(),
-        false,
-    );
+    let tags = Field {
+        label: "Tags (optional): key=value, key=value",
+        input: &state.name.tags,
+        focused: focus == NameFocus::Tags,
+        message: tags_error.as_deref(),
+    };
+    field::render(frame, tags_area, &tags, &app.session);
     let note = "Authenticator apps show the device name with the account. Tags are set at creation (they need iam:TagMFADevice).";
     frame.render_widget(
         Paragraph::new(Line::styled(note, theme::dim())).wrap(Wrap { trim: true }),

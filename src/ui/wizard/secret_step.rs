@@ -13,7 +13,7 @@ use crate::app::wizard::{Enrollment, QrScreen, SecretViewMode, WizardState};
 use crate::qr::{CellSize, ModuleShape};
 use crate::ui::qr::{Drawing, Misfit, Placed};
 use crate::ui::widgets::KeyHint;
-use crate::ui::{qr, theme};
+use crate::ui::{field, qr, theme};
 
 /// Rows the stacked layout spends around the QR code: the instructions, a blank line above and below the
 /// code, and the status line.
@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
         return;
     };
     if let Some((code, code_area, text_area)) = qr_beside_text(area, state, app, enrollment) {
-        return render_qr_beside_text(frame, &code, code_area, text_area, state);
+        return render_qr_beside_text(frame, &code, code_area, text_area, state, app);
     }
     let [intro_area, view_area, status_area] = Layout::vertical([
         Constraint::Length(1),
@@ -47,8 +47,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
             SecretViewMode::SecretKey => render_key(frame, view, enrollment),
         }
     }
-    frame.render_widget(status_line(state), status_area);
-    place_save_cursor(frame, status_area, state);
+    frame.render_widget(status_line(state, status_area, app), status_area);
+    place_save_cursor(frame, status_area, state, app);
 }
 
 fn intro_text(mode: SecretViewMode) -> &'static str {
@@ -110,6 +110,7 @@ fn render_qr_beside_text(
     code_area: Rect,
     text_area: Rect,
     state: &WizardState,
+    app: &App,
 ) {
     code.draw(frame, code_area.x, code_area.y, state.secret.polarity);
     let [intro_area, status_area] =
@@ -119,18 +120,25 @@ fn render_qr_beside_text(
         intro_area,
     );
     frame.render_widget(
-        Paragraph::new(status_line(state)).wrap(Wrap { trim: true }),
+        Paragraph::new(status_line(state, status_area, app)).wrap(Wrap { trim: true }),
         status_area,
     );
-    place_save_cursor(frame, status_area, state);
+    place_save_cursor(frame, status_area, state, app);
+}
+
+/// The room the save path has after its label on the status line.
+fn save_path_width(status_area: Rect, state: &WizardState) -> u16 {
+    status_area
+        .width
+        .saturating_sub(save_label(state.secret.mode).chars().count() as u16)
 }
 
 /// While a save path is typed, the cursor stands in it on the status line.
-fn place_save_cursor(frame: &mut Frame, status_area: Rect, state: &WizardState) {
+fn place_save_cursor(frame: &mut Frame, status_area: Rect, state: &WizardState, app: &App) {
     if let Some(input) = &state.secret.save_path {
-        let x = status_area.x
-            + save_label(state.secret.mode).chars().count() as u16
-            + input.cursor() as u16;
+        let width = save_path_width(status_area, state);
+        let (_, cursor) = field::inline_value(input, &app.session, width);
+        let x = status_area.x + save_label(state.secret.mode).chars().count() as u16 + cursor;
         frame.set_cursor_position((x.min(status_area.right().saturating_sub(1)), status_area.y));
     }
 }
@@ -251,11 +259,13 @@ fn render_key(frame: &mut Frame, area: Rect, enrollment: &Enrollment) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-fn status_line(state: &WizardState) -> Line<'static> {
+fn status_line(state: &WizardState, status_area: Rect, app: &App) -> Line<'static> {
     if let Some(input) = &state.secret.save_path {
+        let width = save_path_width(status_area, state);
+        let (value, _) = field::inline_value(input, &app.session, width);
         return Line::from(vec![
             Span::styled(save_label(state.secret.mode), theme::title()),
-            Span::styled(input.value().to_string(), theme::accent()),
+            Span::styled(value, theme::accent()),
         ]);
     }
     let mut spans = Vec::new();
