@@ -3,6 +3,7 @@
 
 pub mod confirm;
 pub mod list_cursor;
+pub mod request_cap;
 pub mod resync;
 pub mod rotate;
 pub mod tags;
