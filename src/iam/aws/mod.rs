@@ -6,6 +6,7 @@ mod convert;
 mod errors;
 mod pages;
 mod preflight;
+mod retries;
 mod session;
 
 pub use preflight::ConnectError;
@@ -135,7 +136,7 @@ impl AwsIam {
             .endpoint_url()
             .map_or_else(|| description.clone(), str::to_string);
         let clients = Clients {
-            iam: aws_sdk_iam::Client::new(&config),
+            iam: aws_sdk_iam::Client::from_conf(retries::iam_config(&config)),
             sts: aws_sdk_sts::Client::new(&config),
         };
         Self::new(clients, description, endpoint, profile.map(str::to_string))
