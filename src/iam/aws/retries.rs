@@ -26,11 +26,10 @@ const RETRY_COST: u32 = 1;
 /// What a retry after a timeout or dropped connection costs (the SDK's default is 10).
 const TIMEOUT_RETRY_COST: u32 = 2;
 
-/// The IAM client's config from `config`, with the retry budget above.
-pub(super) fn iam_config(config: &SdkConfig) -> aws_sdk_iam::Config {
-    aws_sdk_iam::config::Builder::from(config)
-        .retry_partition(partition())
-        .build()
+/// The IAM client's config from `config`, with the retry budget above; a builder, so that a benchmark
+/// can add its own interceptor and still measure the app's retries.
+pub fn iam_client_config(config: &SdkConfig) -> aws_sdk_iam::config::Builder {
+    aws_sdk_iam::config::Builder::from(config).retry_partition(partition())
 }
 
 fn partition() -> RetryPartition {
@@ -50,7 +49,7 @@ mod tests {
     #[test]
     fn the_iam_client_gets_its_own_retry_partition() {
         let config = SdkConfig::builder().build();
-        let built = iam_config(&config);
+        let built = iam_client_config(&config).build();
         assert_eq!(
             built.retry_partition().map(ToString::to_string).as_deref(),
             Some(PARTITION)
