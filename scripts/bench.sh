@@ -3,8 +3,10 @@
 #   1. scripts/bench-list.sh: `iam-mfa list` against `aws iam list-virtual-mfa-devices` on moto, 1,000 devices
 #   2. cargo bench --bench startup: start to home screen on the demo account, in a pseudo-terminal
 #   3. scripts/bench-users.sh: the Users screen on 1,000 users, on moto and on the demo account
+#   4. scripts/bench-throttle.sh: the Users screen on moto with a share of the calls throttled, against
+#      no faults and the floor (bare HTTP)
 # Environment: RUNS and DEVICES go to bench-list.sh, STARTUP_RUNS to the start-up benchmark,
-# USERS_SCREEN_RUNS and USERS_SCREEN_USERS to bench-users.sh.
+# USERS_SCREEN_RUNS and USERS_SCREEN_USERS to bench-users.sh, THROTTLE_* to bench-throttle.sh.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +15,8 @@ cd "$repo_root"
 list_result="$(mktemp -t iam-mfa-bench-list.XXXXXX.json)"
 startup_result="$(mktemp -t iam-mfa-bench-startup.XXXXXX.json)"
 users_result="$(mktemp -t iam-mfa-bench-users.XXXXXX.json)"
-trap 'rm -f "$list_result" "$startup_result" "$users_result"' EXIT
+throttle_result="$(mktemp -t iam-mfa-bench-throttle.XXXXXX.json)"
+trap 'rm -f "$list_result" "$startup_result" "$users_result" "$throttle_result"' EXIT
 
 printf '\n==> scripts/bench-list.sh\n'
 BENCH_RESULT_FILE="$list_result" scripts/bench-list.sh
@@ -23,6 +26,9 @@ BENCH_RESULT_FILE="$startup_result" cargo bench --quiet --bench startup
 
 printf '\n==> scripts/bench-users.sh\n'
 BENCH_RESULT_FILE="$users_result" scripts/bench-users.sh
+
+printf '\n==> scripts/bench-throttle.sh\n'
+BENCH_RESULT_FILE="$throttle_result" scripts/bench-throttle.sh
 
 cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
 machine="${cpu:-unknown CPU}, $(nproc) CPUs, $(uname -sr)"
@@ -126,5 +132,7 @@ Where the time goes: on the demo account {draw_share:.0%} of it is drawing ({dra
 answering.
 """, end="")
 PY
+# The throttling section, from the same script that bench-throttle.sh --update-benchmarks uses.
+{ printf '\n'; python3 scripts/lib/throttle_section.py "$throttle_result"; } >>BENCHMARKS.md
 printf '\n==> BENCHMARKS.md written\n'
 cat BENCHMARKS.md

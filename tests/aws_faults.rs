@@ -12,16 +12,24 @@
 mod support;
 
 use std::process::{Command, Output};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use crossterm::event::KeyCode;
+use iam_mfa::app::users::UsersState;
+use iam_mfa::app::{Effect, Msg, Response, Screen, key};
+use iam_mfa::clock::ManualClock;
+use iam_mfa::headless::{FIXED_NOW, Headless};
 use iam_mfa::iam::aws::AwsIam;
 use iam_mfa::iam::{AssignmentFilter, Iam, IamError, IamResult, NewVirtualDevice};
+use iam_mfa::runtime::executor;
 use support::fault_proxy::{
     APP_CONNECT_TIMEOUT, Fault, FaultProxy, FaultyEndpoint, Rule, app_timeouts,
 };
 use support::moto::{self, ACCOUNT_ID};
+use tokio::sync::mpsc;
 
 const CREATE: &str = "CreateVirtualMFADevice";
 const ENABLE: &str = "EnableMFADevice";
@@ -430,6 +438,139 @@ async fn a_share_of_throttling_with_a_seed_repeats() {
         runs.push(modes(&endpoint));
     }
     assert_eq!(runs[0], runs[1]);
+}
+
+// ---- The Users screen under throttling ----
+
+/// `count` new users on moto (made without the proxy, a few at a time).
+async fn many_users(prefix: &str, count: usize) -> Vec<String> {
+    let mut made = Vec::new();
+    for _ in 0..count.div_ceil(25) {
+        let batch = (made.len()..count.min(made.len() + 25)).map(|_| moto::create_user(prefix));
+        made.extend(futures::future::join_all(batch).await);
+    }
+    made
+}
+
+/// The app on `iam` at the home screen (its start-up calls answered).
+async fn app_on(iam: AwsIam) -> Headless {
+    let clock = ManualClock::at(FIXED_NOW);
+    Headless::new(Arc::new(iam), clock, false, 120, 40).await
+}
+
+/// Sends `msg` to the app and carries out the calls that follow as the terminal runtime does, each on a
+/// task of its own, until none is out.
+async fn drive_concurrently(h: &mut Headless, msg: Msg) {
+    let (tx, mut answers) = mpsc::unbounded_channel();
+    let mut out = 0usize;
+    let mut effects = h.app.update(msg);
+    loop {
+        for effect in effects.drain(..) {
+            if let Effect::Call { ticket, request } = effect {
+                let (iam, tx) = (h.iam.clone(), tx.clone());
+                out += 1;
+                tokio::spawn(async move {
+                    let result = executor::execute(iam.as_ref(), request).await;
+                    let _ = tx.send(Msg::Response(ticket, Response::Iam(result)));
+                });
+            }
+        }
+        if out == 0 {
+            return;
+        }
+        let answer = tokio::time::timeout(Duration::from_secs(120), answers.recv());
+        let msg = answer.await.expect("an answer within 2 min").expect("open");
+        out -= 1;
+        effects = h.app.update(msg);
+    }
+}
+
+fn users_state(h: &Headless) -> &UsersState {
+    match h.app.screen() {
+        Screen::Users(state) => state,
+        other => panic!("not the Users screen: {other:?}"),
+    }
+}
+
+/// The rows of `names` whose MFA column is not filled, with what they show.
+fn unfilled<'a>(state: &'a UsersState, names: &[String]) -> Vec<(&'a str, String)> {
+    let rows = state.rows.loaded().expect("the users are listed");
+    rows.iter()
+        .filter(|row| names.contains(&row.user.name) && row.mfa.total().is_none())
+        .map(|row| (row.user.name.as_str(), row.mfa.kinds_text()))
+        .collect()
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
+async fn the_users_screen_fills_with_a_share_of_its_listings_throttled() {
+    let names = many_users("throttled-screen", 300).await;
+    let endpoint = faulty("users-throttled");
+    endpoint.add(Rule::new("ListMFADevices", Fault::Throttle).share(0.3, 11));
+    let mut h = app_on(endpoint.aws_iam()).await;
+    drive_concurrently(&mut h, Msg::Key(key(KeyCode::Char('u')))).await;
+
+    let state = users_state(&h);
+    assert_eq!(unfilled(state, &names), [], "every row filled");
+    assert_eq!(state.details_failed, 0);
+    assert_eq!(state.details_done, state.details_needed);
+    let modes = endpoint.modes("ListMFADevices");
+    let throttled = modes.iter().filter(|m| *m == "throttle").count();
+    assert!(
+        throttled * 5 > modes.len(),
+        "about 30 % of {} requests throttled, not {throttled}",
+        modes.len()
+    );
+    let text = h.screen_text();
+    assert!(!text.contains("could not"), "{text}");
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
+async fn rows_failing_on_every_attempt_are_marked_and_r_fills_them_after_the_fault_clears() {
+    let names = many_users("failing-rows", 40).await;
+    let endpoint = faulty("users-failing");
+    let broken = [&names[3], &names[17]];
+    for user in broken {
+        let rule = Rule::new("ListMFADevices", Fault::Error500).share(1.0, 0);
+        endpoint.add(rule.matching("UserName", user));
+    }
+    endpoint.add(Rule::new("ListMFADevices", Fault::Throttle).share(0.2, 5));
+    let mut h = app_on(endpoint.aws_iam()).await;
+    drive_concurrently(&mut h, Msg::Key(key(KeyCode::Char('u')))).await;
+
+    let state = users_state(&h);
+    let marked = unfilled(state, &names);
+    let expected: Vec<(&str, String)> = broken
+        .iter()
+        .map(|user| (user.as_str(), "could not load: ServiceFailure".to_string()))
+        .collect();
+    assert_eq!(marked, expected);
+    assert_eq!(state.details_failed, 2, "only those rows");
+    let text = h.screen_text();
+    assert!(text.contains("2 could not be read (r retries)"), "{text}");
+
+    endpoint.reset();
+    drive_concurrently(&mut h, Msg::Key(key(KeyCode::Char('r')))).await;
+    let state = users_state(&h);
+    assert_eq!(unfilled(state, &names), []);
+    assert_eq!(state.details_failed, 0);
+    let asked: Vec<String> = endpoint
+        .log()
+        .into_iter()
+        .filter_map(|seen| seen.action)
+        .collect();
+    assert_eq!(
+        asked,
+        ["ListMFADevices", "ListMFADevices"],
+        "the two rows alone"
+    );
 }
 
 // ---- Hangs and timeouts ----

@@ -1,7 +1,8 @@
 //! A backend that misbehaves on purpose, for tests of what the app does when IAM does not answer as
 //! hoped (DESIGN.md 5b, "ambiguous answers"). [`FaultIam`] wraps any [`Iam`] and applies rules per
 //! [`Action`]: fail before the call is made, make the call and lose its answer, or never answer. Rules
-//! hold for the next N calls of their action, or always; the test picks the error. For example
+//! hold for the next N calls of their action, always, or for a seeded share of them (throttling that
+//! hits some calls and not others, the same ones on every run); the test picks the error. For example
 //! `FaultIam::new(demo)`, then `inject(Action::CreateVirtualMfaDevice, Fault::LoseAnswer(error),
 //! Times::Next(1))`: the next create makes the device and answers `error`.
 
@@ -30,6 +31,12 @@ pub enum Times {
     /// The next `n` calls of the action, then the rule is spent.
     Next(usize),
     Always,
+    /// About `percent` of the calls, drawn from `seed`: the same calls in the same order on every run.
+    /// A call the draw spares goes through (later rules for the action are not consulted).
+    Share {
+        percent: u8,
+        seed: u64,
+    },
 }
 
 #[derive(Debug)]
@@ -69,6 +76,11 @@ impl Faults {
         let fault = rule.fault.clone();
         match &mut rule.times {
             Times::Always => {}
+            Times::Share { percent, seed } => {
+                if splitmix64(seed) % 100 >= u64::from(*percent) {
+                    return None;
+                }
+            }
             Times::Next(n) => {
                 *n = n.saturating_sub(1);
                 if *n == 0 {
@@ -105,6 +117,16 @@ impl Layer for Faults {
             }
         })
     }
+}
+
+/// The next number of the SplitMix64 sequence whose state is `state` (a tiny, well-spread generator;
+/// the rules only need a repeatable share, not randomness).
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// Any backend with fault rules: `FaultIam::new(backend)`, then [`Faults::inject`] on it.
@@ -220,5 +242,31 @@ mod tests {
         assert_eq!(iam.list_users().await, Err(denied.clone()));
         assert_eq!(iam.list_users().await, Err(denied));
         assert!(iam.list_users().await.is_ok(), "spent after two calls");
+    }
+
+    #[tokio::test]
+    async fn a_share_hits_about_that_share_of_the_calls_the_same_ones_each_run() {
+        let run = || async {
+            let iam = over_demo();
+            let throttled = IamError::Throttled("Rate exceeded".into());
+            let share = Times::Share {
+                percent: 20,
+                seed: 7,
+            };
+            iam.inject(Action::ListUsers, Fault::FailBefore(throttled), share);
+            let mut hits = Vec::new();
+            for _ in 0..1000 {
+                hits.push(iam.list_users().await.is_err());
+            }
+            assert!(
+                iam.list_mfa_devices("admin").await.is_ok(),
+                "one action only"
+            );
+            hits
+        };
+        let first = run().await;
+        let failed = first.iter().filter(|&&hit| hit).count();
+        assert!((150..250).contains(&failed), "{failed} of 1000");
+        assert_eq!(first, run().await, "seeded: the same calls");
     }
 }

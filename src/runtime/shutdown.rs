@@ -10,7 +10,10 @@
 //! 6. the exit status: 0 after a quit, 128 + N after signal N, 101 after a panic, 1 when the terminal
 //!    failed or (after a quit) something was left behind.
 //!
-//! Steps 1 and 2 share one time limit, and a second signal cuts them short.
+//! Steps 1 and 2 share one time limit, and a signal during them (a second Ctrl-C from a person who
+//! will not wait, a second SIGTERM from a service manager) cuts them short: what is not yet deleted is
+//! left, steps 3 to 5 still run (the terminal is restored and every serial left is printed with its
+//! command), and the process exits at once with 128 + the number of that signal, the one it obeyed.
 
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
@@ -55,10 +58,10 @@ where
     // After a panic the app may be half-updated: a second panic here must not stop the exit.
     let requests =
         std::panic::catch_unwind(AssertUnwindSafe(|| app.cleanup_requests())).unwrap_or_default();
-    let cleaned = if stopped {
+    let cleaned = if let Some(signal) = stopped {
         requests
             .iter()
-            .map(|r| (target(r), Cleaned::Stopped))
+            .map(|r| (target(r), Cleaned::Stopped(signal)))
             .collect()
     } else {
         clean_up(requests, effects.iam(), &mut inputs.signals, deadline).await
@@ -70,30 +73,30 @@ where
     report(&ending, &cleaned, super::panic_watch::take_report())
 }
 
-/// Step 1. Answers are handed to the app; the effects they cause are not started. True when a second
-/// signal cut the wait short.
+/// Step 1. Answers are handed to the app; the effects they cause are not started. The signal that cut
+/// the wait short, if one did.
 async fn await_creations<E, S>(
     app: &mut App,
     effects: &mut Effects,
     inputs: &mut Inputs<E, S>,
     deadline: Instant,
-) -> bool
+) -> Option<Signal>
 where
     S: Stream<Item = Signal> + Unpin,
 {
     while effects.creating() {
         let msg = tokio::select! {
             Some(LoopMsg::App(msg)) = inputs.answers.recv() => msg,
-            Some(_) = inputs.signals.next() => return true,
-            () = tokio::time::sleep_until(deadline) => return false,
+            Some(signal) = inputs.signals.next() => return Some(signal),
+            () = tokio::time::sleep_until(deadline) => return None,
         };
         effects.answered(&msg);
         let updated = std::panic::catch_unwind(AssertUnwindSafe(|| app.update(msg)));
         if updated.is_err() {
-            return false;
+            return None;
         }
     }
-    false
+    None
 }
 
 /// What a cleanup request touches, for the report.
@@ -117,8 +120,8 @@ pub enum Cleaned {
     Failed(String),
     /// No answer within the time limit: it may or may not have taken effect.
     NoAnswer,
-    /// A second signal stopped the cleanup before this was sent or answered.
-    Stopped,
+    /// A signal (this one) stopped the cleanup before this was sent or answered.
+    Stopped(Signal),
 }
 
 /// Step 2, one request after the other (there is rarely more than one).
@@ -132,12 +135,12 @@ where
     S: Stream<Item = Signal> + Unpin,
 {
     let mut cleaned = Vec::new();
-    let mut stopped = false;
+    let mut stopped = None;
     for request in requests {
         let target = target(&request);
         let action = request.action();
-        let outcome = if stopped {
-            Cleaned::Stopped
+        let outcome = if let Some(signal) = stopped {
+            Cleaned::Stopped(signal)
         } else {
             tokio::select! {
                 answer = tokio::time::timeout_at(deadline, executor::execute(iam, request)) => {
@@ -148,9 +151,9 @@ where
                         Err(_) => Cleaned::NoAnswer,
                     }
                 }
-                Some(_) = signals.next() => {
-                    stopped = true;
-                    Cleaned::Stopped
+                Some(signal) = signals.next() => {
+                    stopped = Some(signal);
+                    Cleaned::Stopped(signal)
                 }
             }
         };
@@ -158,7 +161,13 @@ where
             Cleaned::Done => tracing::info!(action, "cleaned up on exit"),
             Cleaned::Failed(error) => tracing::warn!(action, %error, "cleanup on exit failed"),
             Cleaned::NoAnswer => tracing::warn!(action, "cleanup on exit got no answer"),
-            Cleaned::Stopped => tracing::warn!(action, "cleanup on exit stopped by a signal"),
+            Cleaned::Stopped(signal) => {
+                tracing::warn!(
+                    action,
+                    signal = signal.name(),
+                    "cleanup on exit stopped by a signal"
+                );
+            }
         }
         cleaned.push((target, outcome));
     }
@@ -201,9 +210,10 @@ pub fn report(ending: &Ending, cleaned: &[(Target, Cleaned)], panic: Option<Stri
                  if it is, delete it with: {}",
                 delete_command(serial)
             ),
-            (Target::Device(serial), Cleaned::Stopped) => format!(
-                "iam-mfa: {serial} may be left behind (a second signal stopped the cleanup); \
+            (Target::Device(serial), Cleaned::Stopped(signal)) => format!(
+                "iam-mfa: {serial} may be left behind ({} stopped the cleanup); \
                  if it is, delete it with: {}",
+                signal.name(),
                 delete_command(serial)
             ),
             (Target::Other(_), Cleaned::Done) => continue,
@@ -213,14 +223,21 @@ pub fn report(ending: &Ending, cleaned: &[(Target, Cleaned)], panic: Option<Stri
             (Target::Other(action), Cleaned::NoAnswer) => {
                 format!("iam-mfa: {action} at exit got no answer within {limit} s")
             }
-            (Target::Other(action), Cleaned::Stopped) => {
-                format!("iam-mfa: {action} at exit was stopped by a second signal")
+            (Target::Other(action), Cleaned::Stopped(signal)) => {
+                format!("iam-mfa: {action} at exit was stopped by {}", signal.name())
             }
         };
         if *outcome != Cleaned::Done && code == 0 {
             code = 1;
         }
         lines.push(line);
+    }
+    // The process exits at the signal that stopped the cleanup: its status says so.
+    if let Some(signal) = cleaned.iter().find_map(|(_, outcome)| match outcome {
+        Cleaned::Stopped(signal) => Some(*signal),
+        _ => None,
+    }) {
+        code = signal.exit_code();
     }
     Report { code, lines }
 }

@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crossterm::event::{Event as TermEvent, KeyCode};
 use futures::{FutureExt, Stream, StreamExt, stream};
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
 use tokio::sync::mpsc;
 
 use super::effects::Effects;
@@ -23,7 +25,8 @@ use crate::app::{App, Effect, Msg, Request};
 use crate::clock::SharedClock;
 use crate::headless::Headless;
 use crate::iam::demo::DemoIdentity;
-use crate::iam::{AssignmentFilter, Iam, op};
+use crate::iam::faults::{Fault, FaultIam, Times};
+use crate::iam::{Action, AssignmentFilter, Iam, op};
 
 type Events = Pin<Box<dyn Stream<Item = io::Result<TermEvent>> + Send>>;
 type Signals = Pin<Box<dyn Stream<Item = Signal> + Send>>;
@@ -35,6 +38,20 @@ fn key(c: char) -> io::Result<TermEvent> {
 /// Runs the loop as `runtime::run` does (a panic in it caught) and then the exit path. Returns the
 /// ending, the report, and whether the terminal was restored.
 async fn run_to_exit(
+    app: App,
+    initial: Vec<Effect>,
+    iam: Arc<dyn Iam>,
+    clock: SharedClock,
+    events: Events,
+    signals: Signals,
+) -> (Ending, Report, bool) {
+    let backend = TestBackend::new(80, 24);
+    run_on(backend, app, initial, iam, clock, events, signals).await
+}
+
+/// [`run_to_exit`] on a backend of the test's choosing.
+async fn run_on<B: Backend>(
+    backend: B,
     mut app: App,
     initial: Vec<Effect>,
     iam: Arc<dyn Iam>,
@@ -42,7 +59,7 @@ async fn run_to_exit(
     events: Events,
     signals: Signals,
 ) -> (Ending, Report, bool) {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut terminal = Terminal::new(backend).unwrap();
     let mut tty = Vec::new();
     let (tx, answers) = mpsc::unbounded_channel();
     let mut effects = Effects::new(iam, tx);
@@ -253,4 +270,144 @@ async fn a_failed_cleanup_names_the_device_and_the_command() {
     // After a signal the status stays 128 + N: the lines say what was left.
     let after_signal = shutdown::report(&Ending::Signal(Signal::Quit), &cleaned, None);
     assert_eq!(after_signal.code, 131);
+}
+
+/// A terminal whose drawing fails (a terminal gone away under the app: EIO on write).
+struct BrokenBackend(TestBackend);
+
+fn never(infallible: std::convert::Infallible) -> io::Error {
+    match infallible {}
+}
+
+impl Backend for BrokenBackend {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, _content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        Err(io::Error::other("EIO"))
+    }
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        self.0.hide_cursor().map_err(never)
+    }
+    fn show_cursor(&mut self) -> io::Result<()> {
+        self.0.show_cursor().map_err(never)
+    }
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        self.0.get_cursor_position().map_err(never)
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        self.0.set_cursor_position(position).map_err(never)
+    }
+    fn clear(&mut self) -> io::Result<()> {
+        self.0.clear().map_err(never)
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.0.clear_region(clear_type).map_err(never)
+    }
+    fn size(&self) -> io::Result<Size> {
+        self.0.size().map_err(never)
+    }
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        self.0.window_size().map_err(never)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(never)
+    }
+}
+
+/// A draw that fails ends the run through the same exit path as a quit or a signal: the device the
+/// wizard left half set up is deleted, the terminal restored, and the report says both.
+#[tokio::test]
+async fn a_failed_draw_cleans_up_and_restores_the_terminal() {
+    let mut h = Headless::demo(DemoIdentity::Admin, 80, 24).await;
+    to_secret_step(&mut h, "sam.wilson").await;
+    let serial = "arn:aws:iam::210987654321:mfa/sam.wilson";
+    assert!(
+        virtual_serials(h.iam.as_ref())
+            .await
+            .contains(&serial.to_string())
+    );
+    let clock: SharedClock = Arc::new(h.clock.clone());
+    let (ending, report, restored) = run_on(
+        BrokenBackend(TestBackend::new(80, 24)),
+        h.app,
+        Vec::new(),
+        h.iam.clone(),
+        clock,
+        Box::pin(stream::pending()),
+        Box::pin(stream::pending()),
+    )
+    .await;
+    assert_eq!(ending, Ending::TerminalFailed("drawing: EIO".into()));
+    assert!(restored, "the terminal was not restored");
+    assert_eq!(
+        report,
+        Report {
+            code: 1,
+            lines: vec![
+                "iam-mfa: terminal error: drawing: EIO".into(),
+                format!("iam-mfa: deleted {serial}, which an unfinished set-up created"),
+            ],
+        }
+    );
+    assert!(
+        !virtual_serials(h.iam.as_ref())
+            .await
+            .contains(&serial.to_string())
+    );
+}
+
+/// SIGTERM ends the run; its cleanup (the delete of the wizard's device) hangs; a SIGINT then stops
+/// the cleanup at once: the terminal is restored, the serial is printed with the command that
+/// deletes it, and the status is 130, the SIGINT the process obeyed.
+#[tokio::test]
+async fn a_second_signal_during_the_cleanup_exits_at_once_naming_what_is_left() {
+    let clock = crate::clock::ManualClock::at(crate::headless::FIXED_NOW);
+    let demo = crate::iam::demo::DemoAccount::new(DemoIdentity::Admin, Arc::new(clock.clone()))
+        .with_deterministic_seeds();
+    let faults = Arc::new(FaultIam::new(Arc::new(demo)));
+    let mut h = Headless::new(faults.clone(), clock.clone(), true, 80, 24).await;
+    to_secret_step(&mut h, "sam.wilson").await;
+    let serial = "arn:aws:iam::210987654321:mfa/sam.wilson";
+    faults.inject(Action::DeleteVirtualMfaDevice, Fault::Hang, Times::Always);
+    let signals = stream::iter([Signal::Terminate]).chain(stream::once(async {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        Signal::Interrupt
+    }));
+    let started = std::time::Instant::now();
+    let (ending, report, restored) = run_to_exit(
+        h.app,
+        Vec::new(),
+        faults.clone(),
+        Arc::new(clock),
+        Box::pin(stream::pending()),
+        Box::pin(signals),
+    )
+    .await;
+    let took = started.elapsed();
+    assert_eq!(ending, Ending::Signal(Signal::Terminate));
+    assert!(restored, "the terminal was not restored");
+    assert!(
+        took < shutdown::CLEANUP_LIMIT / 5,
+        "at once, not at the cleanup's limit: {took:?}"
+    );
+    assert_eq!(
+        report,
+        Report {
+            code: 130,
+            lines: vec![format!(
+                "iam-mfa: {serial} may be left behind (SIGINT stopped the cleanup); if it is, \
+                 delete it with: aws iam delete-virtual-mfa-device --serial-number {serial}"
+            )],
+        }
+    );
+    faults.clear();
+    assert!(
+        virtual_serials(faults.as_ref())
+            .await
+            .contains(&serial.to_string()),
+        "the hung delete was never made: the device is there, as the report says"
+    );
 }

@@ -160,12 +160,17 @@ pub fn hints(state: &UsersState) -> Vec<KeyHint> {
     if state.filtering {
         return vec![("type", "filter"), ("Enter", "keep"), ("Esc", "clear")];
     }
-    vec![
+    let mut hints = vec![
         ("↑↓", "move"),
         ("Enter", "devices"),
         ("/", "filter"),
         ("s", "sort"),
-        ("r", "refresh"),
-        ("Esc", "back"),
-    ]
+    ];
+    if state.details_failed > 0 {
+        hints.extend([("r", "retry failed"), ("R", "refresh")]);
+    } else {
+        hints.push(("r", "refresh"));
+    }
+    hints.push(("Esc", "back"));
+    hints
 }

@@ -3,6 +3,7 @@
 
 pub mod confirm;
 pub mod list_cursor;
+pub mod request_cap;
 pub mod resync;
 pub mod tags;
 pub mod user_mfa_summary;

@@ -4,22 +4,35 @@
 //! devices at once; the per-user ListMFADevices (the only way to see hardware tokens and passkeys) go
 //! out at most [`MAX_IN_FLIGHT`] at a time, the rows on screen first, then the filtered ones, then the
 //! rest. Every key costs at most a filter and a sort of the list, never a pass per user per user.
+//!
+//! Under throttling the list still fills: a user's listing answered Throttling (after the SDK's own
+//! retries) halves the number out at once ([`RequestCap`]) and goes back in the queue, up to
+//! [`THROTTLED_REQUEUES`] times; a row that still fails is marked, and `r` asks again about the failed
+//! rows alone (`R` reloads everything).
 
 use std::collections::HashMap;
 
 use crossterm::event::KeyCode;
 
 use super::manage::list_cursor::ListCursor;
+use super::manage::request_cap::RequestCap;
 use super::manage::user_mfa_summary::{KindCounts, MfaSummary};
 use super::text_input::{InputChange, TextInput};
 use super::{
     Ctx, Event, Loadable, Nav, Outcome, Pending, Reply, Response, Screen, Ticket, devices,
 };
-use crate::iam::{AssignmentFilter, IamResult, MfaDevice, Operation, User, VirtualMfaDevice, op};
+use crate::iam::{
+    AssignmentFilter, IamError, IamResult, MfaDevice, Operation, User, VirtualMfaDevice, op,
+};
 
 /// The most per-user ListMFADevices calls out at once (IAM throttles bursts; 8 keeps the list filling
-/// quickly without tripping it).
+/// quickly without tripping it). Throttling lowers it for a while: see [`RequestCap`].
 pub const MAX_IN_FLIGHT: usize = 8;
+
+/// How many times a user's listing answered Throttling goes back in the queue before the row is
+/// marked failed. Each answer already carries the SDK's retries with backoff, and the cap halves at
+/// each one, so the later tries go out into a quieter account.
+pub const THROTTLED_REQUEUES: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
@@ -65,6 +78,8 @@ pub struct UserRow {
     /// Lower-case name and path, for the filter.
     search: String,
     fetch: Fetch,
+    /// Throttling answers to this user's listing since it was last asked for by a person.
+    throttled: usize,
 }
 
 #[derive(Debug)]
@@ -91,6 +106,8 @@ pub struct UsersState {
     pub details_done: usize,
     pub details_needed: usize,
     pub details_failed: usize,
+    /// How many per-user listings may be out now.
+    pub cap: RequestCap,
 }
 
 impl UsersState {
@@ -113,6 +130,7 @@ impl UsersState {
             details_done: 0,
             details_needed: 0,
             details_failed: 0,
+            cap: RequestCap::new(MAX_IN_FLIGHT),
         };
         state.load(ctx);
         state
@@ -205,7 +223,11 @@ impl UsersState {
                         self.refilter(ctx);
                         Nav::Stay
                     }
-                    KeyCode::Char('r') => {
+                    KeyCode::Char('r') if self.details_failed > 0 => {
+                        self.retry_failed(ctx);
+                        Nav::Stay
+                    }
+                    KeyCode::Char('r' | 'R') => {
                         self.load(ctx);
                         Nav::Stay
                     }
@@ -278,6 +300,7 @@ impl UsersState {
                 user,
                 mfa: MfaSummary::default(),
                 fetch: Fetch::Waiting,
+                throttled: 0,
             })
             .collect();
         self.by_name = rows
@@ -332,10 +355,22 @@ impl UsersState {
     }
 
     fn on_user_devices(&mut self, index: usize, result: IamResult<Vec<MfaDevice>>) {
+        let throttled = matches!(result, Err(IamError::Throttled(_)));
+        if throttled {
+            self.cap.on_throttled();
+        } else {
+            self.cap.on_answer();
+        }
         let Loadable::Loaded(rows) = &mut self.rows else {
             return;
         };
         let row = &mut rows[index];
+        if throttled && row.throttled < THROTTLED_REQUEUES {
+            row.throttled += 1;
+            row.fetch = Fetch::Waiting;
+            self.rescan_from(index);
+            return;
+        }
         row.fetch = Fetch::Done;
         match result {
             Ok(devices) => {
@@ -393,7 +428,7 @@ impl UsersState {
             // The account-wide listing may make some per-user calls unneeded: wait for it.
             return;
         }
-        while self.in_flight() < MAX_IN_FLIGHT {
+        while self.in_flight() < self.cap.get() {
             let Some(index) = self.next_to_ask() else {
                 return;
             };
@@ -446,8 +481,36 @@ impl UsersState {
             self.details_failed -= 1;
         }
         rows[index].fetch = Fetch::Waiting;
-        self.all_scan = self.all_scan.min(index);
+        rows[index].throttled = 0;
+        self.rescan_from(index);
         self.send_more(ctx);
+    }
+
+    /// `r` with failed rows: asks again about those alone, at the cap as it stands.
+    fn retry_failed(&mut self, ctx: &mut Ctx) {
+        let Loadable::Loaded(rows) = &mut self.rows else {
+            return;
+        };
+        let mut first = None;
+        for (index, row) in rows.iter_mut().enumerate() {
+            if row.fetch == Fetch::Done && row.mfa.failed.take().is_some() {
+                row.fetch = Fetch::Waiting;
+                row.throttled = 0;
+                first.get_or_insert(index);
+                self.details_done -= 1;
+                self.details_failed -= 1;
+            }
+        }
+        if let Some(index) = first {
+            self.rescan_from(index);
+        }
+        self.send_more(ctx);
+    }
+
+    /// Row `index` waits again: the scans for the next user to ask about must see it.
+    fn rescan_from(&mut self, index: usize) {
+        self.all_scan = self.all_scan.min(index);
+        self.shown_scan = 0;
     }
 }
 

@@ -13,6 +13,8 @@ use crate::app::{Effect, Msg, key};
 use crate::clock::ManualClock;
 use crate::headless::{FIXED_NOW, Headless};
 use crate::iam::demo::{DemoAccount, DemoIdentity};
+use crate::iam::faults::{Fault, FaultIam, Times};
+use crate::iam::recording::RecordingIam;
 use crate::iam::{Action, IamError, Request, op};
 use crate::runtime::executor;
 
@@ -163,19 +165,31 @@ fn list_mfa_user(effect: &Effect) -> Option<&str> {
     }
 }
 
+/// What [`drive`] saw.
+struct Driven {
+    /// The most ListMFADevices calls out at once.
+    most_out: usize,
+    /// Users in the order they were first asked about.
+    asked: Vec<String>,
+    /// How many ListMFADevices calls were out as each effect was carried out.
+    out: Vec<usize>,
+}
+
 /// Carries out effects one at a time as the runtime would, recording how many ListMFADevices calls
 /// were out at once, and the order users were asked in. `on_each` may press keys between answers.
 async fn drive(
     h: &mut Headless,
     first: Vec<Effect>,
     mut on_each: impl FnMut(usize) -> Option<crossterm::event::KeyEvent>,
-) -> (usize, Vec<String>) {
+) -> Driven {
     let mut pending: VecDeque<Effect> = first.into();
     let (mut most_out, mut asked, mut answered) = (0, Vec::new(), 0);
+    let mut outs = Vec::new();
     while let Some(effect) = pending.pop_front() {
         let out = pending.iter().filter_map(list_mfa_user).count()
             + usize::from(list_mfa_user(&effect).is_some());
         most_out = most_out.max(out);
+        outs.push(out);
         let Effect::Call { ticket, request } = effect else {
             continue;
         };
@@ -203,7 +217,11 @@ async fn drive(
             pending.extend(h.app.update(Msg::Key(key)));
         }
     }
-    (most_out, asked)
+    Driven {
+        most_out,
+        asked,
+        out: outs,
+    }
 }
 
 #[tokio::test]
@@ -211,7 +229,9 @@ async fn a_thousand_users_take_one_listing_each_with_at_most_eight_out() {
     let (demo, clock) = big_account(1000);
     let (mut h, iam) = on_account(demo, clock, 80, 24).await;
     let effects = h.app.update(Msg::Key(key(KeyCode::Char('u'))));
-    let (most_out, asked) = drive(&mut h, effects, |_| None).await;
+    let Driven {
+        most_out, asked, ..
+    } = drive(&mut h, effects, |_| None).await;
 
     assert_eq!(most_out, MAX_IN_FLIGHT, "the bound is used, never passed");
     assert_eq!(iam.calls(Action::ListUsers), 1);
@@ -246,7 +266,7 @@ async fn typing_a_filter_while_loading_asks_about_the_matching_users_next() {
     let effects = h.app.update(Msg::Key(key(KeyCode::Char('u'))));
     let mut typed = "/user09".chars();
     // After the first ten answers, type the filter one key per answer.
-    let (_, asked) = drive(&mut h, effects, |answered| {
+    let Driven { asked, .. } = drive(&mut h, effects, |answered| {
         (answered >= 10)
             .then(|| typed.next().map(|c| key(KeyCode::Char(c))))
             .flatten()
@@ -260,6 +280,192 @@ async fn typing_a_filter_while_loading_asks_about_the_matching_users_next() {
         first_filtered < 40,
         "the filter was typed early: {first_filtered}"
     );
+}
+
+// ----- throttling and failed rows -----
+
+/// The app on `demo` with a fault layer (to make IAM throttle or fail) under a recording one.
+async fn with_faults(
+    demo: DemoAccount,
+    clock: ManualClock,
+    cols: u16,
+    rows: u16,
+) -> (Headless, Arc<FaultIam>, Arc<RecordingIam>) {
+    let faults = Arc::new(FaultIam::new(Arc::new(demo)));
+    let recording = Arc::new(RecordingIam::new(faults.clone()));
+    let h = Headless::new(recording.clone(), clock, true, cols, rows).await;
+    recording.reset();
+    (h, faults, recording)
+}
+
+fn demo_account() -> (DemoAccount, ManualClock) {
+    let clock = ManualClock::at(FIXED_NOW);
+    let demo = DemoAccount::new(DemoIdentity::Admin, Arc::new(clock.clone()));
+    (demo, clock)
+}
+
+fn throttled() -> IamError {
+    IamError::Throttled("Rate exceeded".into())
+}
+
+/// Every row has its devices: none waiting, none failed.
+fn assert_all_filled(h: &mut Headless) {
+    let state = users(h);
+    let rows = state.rows.loaded().expect("loaded");
+    let unfilled: Vec<&str> = rows
+        .iter()
+        .filter(|row| row.mfa.total().is_none())
+        .map(|row| row.user.name.as_str())
+        .collect();
+    assert!(unfilled.is_empty(), "not filled: {unfilled:?}");
+    assert_eq!(state.details_failed, 0);
+    assert_eq!(state.details_done, state.details_needed);
+    let text = h.screen_text();
+    assert!(!text.contains("could not"), "{text}");
+}
+
+#[tokio::test]
+async fn throttling_for_a_share_of_the_listings_still_fills_every_row() {
+    let (demo, clock) = demo_account();
+    let (mut h, faults, iam) = with_faults(demo, clock, 120, 40).await;
+    let share = Times::Share {
+        percent: 40,
+        seed: 1,
+    };
+    faults.inject(
+        Action::ListMfaDevices,
+        Fault::FailBefore(throttled()),
+        share,
+    );
+    testing::open_users(&mut h).await;
+    assert_all_filled(&mut h);
+    assert!(
+        iam.calls(Action::ListMfaDevices) > 13,
+        "the throttled listings were asked again: {}",
+        iam.calls(Action::ListMfaDevices)
+    );
+    assert_eq!(row(users(&h), "alice.nguyen").mfa.count_text(), "8 of 8");
+    assert_eq!(row(users(&h), "diego.alvarez").mfa.kinds_text(), "hardware");
+}
+
+#[tokio::test]
+async fn a_thousand_users_under_throttling_fill_with_fewer_calls_out() {
+    let (demo, clock) = big_account(1000);
+    let (mut h, faults, iam) = with_faults(demo, clock, 80, 24).await;
+    let share = Times::Share {
+        percent: 20,
+        seed: 42,
+    };
+    faults.inject(
+        Action::ListMfaDevices,
+        Fault::FailBefore(throttled()),
+        share,
+    );
+    let effects = h.app.update(Msg::Key(key(KeyCode::Char('u'))));
+    let driven = drive(&mut h, effects, |_| None).await;
+
+    assert_all_filled(&mut h);
+    let calls = iam.calls(Action::ListMfaDevices);
+    assert!(
+        (1100..1400).contains(&calls),
+        "999 listings and about a quarter again for the throttled ones: {calls}"
+    );
+    assert_eq!(driven.most_out, MAX_IN_FLIGHT, "the ceiling, never more");
+    // Once the first listings are answered, IAM's pushback keeps fewer out than the ceiling.
+    let later = &driven.out[driven.out.len() / 4..];
+    let average = later.iter().sum::<usize>() as f64 / later.len() as f64;
+    assert!(
+        average < (MAX_IN_FLIGHT as f64) / 2.0,
+        "{average:.1} out on average under throttling"
+    );
+}
+
+#[tokio::test]
+async fn without_throttling_the_cap_stays_at_the_ceiling() {
+    let (demo, clock) = big_account(200);
+    let (mut h, _, _) = with_faults(demo, clock, 80, 24).await;
+    let effects = h.app.update(Msg::Key(key(KeyCode::Char('u'))));
+    let driven = drive(&mut h, effects, |_| None).await;
+    assert_all_filled(&mut h);
+    assert_eq!(users(&h).cap.get(), MAX_IN_FLIGHT);
+    // Until the queue runs dry, every slot is used.
+    let full = driven.out.iter().filter(|&&n| n == MAX_IN_FLIGHT).count();
+    assert!(full > 150, "{full}");
+}
+
+#[tokio::test]
+async fn rows_that_keep_failing_are_marked_and_r_fills_them_once_the_fault_clears() {
+    let (demo, clock) = demo_account();
+    let (mut h, faults, iam) = with_faults(demo, clock, 120, 40).await;
+    let failure = IamError::ServiceFailure("Request ID 77: internal error".into());
+    // The first three listings asked for: the first rows on screen (admin, alice, ben).
+    faults.inject(
+        Action::ListMfaDevices,
+        Fault::FailBefore(failure),
+        Times::Next(3),
+    );
+    testing::open_users(&mut h).await;
+    let state = users(&h);
+    assert_eq!(state.details_failed, 3);
+    assert_eq!(iam.calls(Action::ListMfaDevices), 13, "no retry of a 5xx");
+    let marked: Vec<&str> = state
+        .rows
+        .loaded()
+        .unwrap()
+        .iter()
+        .filter(|row| row.mfa.failed.is_some())
+        .map(|row| row.user.name.as_str())
+        .collect();
+    assert_eq!(marked, ["admin", "alice.nguyen", "ben.carter"]);
+    let text = h.screen_text();
+    assert!(text.contains("could not load: ServiceFailure"), "{text}");
+    assert!(text.contains("3 could not be read (r retries)"), "{text}");
+    assert!(text.contains("r retry failed"), "{text}");
+
+    iam.reset();
+    press(&mut h, 'r').await;
+    assert_eq!(
+        iam.calls(Action::ListMfaDevices),
+        3,
+        "the failed rows alone"
+    );
+    assert_eq!(iam.calls(Action::ListUsers), 0, "no reload");
+    assert_all_filled(&mut h);
+    assert_eq!(row(users(&h), "admin").mfa.count_text(), "2 of 8");
+    let text = h.screen_text();
+    assert!(text.contains("r refresh"), "{text}");
+
+    // With nothing failed, r reloads everything.
+    press(&mut h, 'r').await;
+    assert_eq!(iam.calls(Action::ListUsers), 1);
+}
+
+#[tokio::test]
+async fn listings_throttled_every_time_are_marked_after_their_requeues() {
+    let (demo, clock) = demo_account();
+    let (mut h, faults, iam) = with_faults(demo, clock, 120, 40).await;
+    faults.inject(
+        Action::ListMfaDevices,
+        Fault::FailBefore(throttled()),
+        Times::Always,
+    );
+    testing::open_users(&mut h).await;
+    let state = users(&h);
+    assert_eq!(state.details_failed, 13);
+    assert_eq!(
+        iam.calls(Action::ListMfaDevices),
+        13 * (1 + THROTTLED_REQUEUES),
+        "each row asked again a bounded number of times"
+    );
+    assert_eq!(state.cap.get(), 1, "stepped down to one");
+    assert!(h.screen_text().contains("could not load: Throttling"));
+
+    faults.clear();
+    iam.reset();
+    // R with failed rows is the full reload (r would ask about the failed rows alone).
+    press(&mut h, 'R').await;
+    assert_all_filled(&mut h);
+    assert_eq!(iam.calls(Action::ListUsers), 1);
 }
 
 // ----- snapshots -----
@@ -309,6 +515,24 @@ async fn snapshot_states(cols: u16, rows: u16) {
     iam.clear_failures();
     press(&mut h, 'r').await;
     assert_eq!(users(&h).shown.len(), 13);
+    // Some rows failed: marked, counted, and the retry key offered.
+    let (demo, clock) = demo_account();
+    let (mut h, faults, _) = with_faults(demo, clock, cols, rows).await;
+    let failure = IamError::ServiceFailure("Request ID 77: internal error".into());
+    faults.inject(
+        Action::ListMfaDevices,
+        Fault::FailBefore(failure),
+        Times::Next(2),
+    );
+    let denied = IamError::access_denied(Action::ListMfaDevices, "not allowed");
+    faults.inject(
+        Action::ListMfaDevices,
+        Fault::FailBefore(denied),
+        Times::Next(1),
+    );
+    testing::open_users(&mut h).await;
+    assert_eq!(users(&h).details_failed, 3);
+    insta::assert_snapshot!(format!("users_failed_rows_{size}"), h.render());
 }
 
 #[tokio::test]

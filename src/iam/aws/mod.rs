@@ -6,9 +6,11 @@ mod convert;
 mod errors;
 mod pages;
 mod preflight;
+mod retries;
 mod session;
 
 pub use preflight::ConnectError;
+pub use retries::iam_client_config;
 
 use std::sync::{PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
@@ -135,7 +137,7 @@ impl AwsIam {
             .endpoint_url()
             .map_or_else(|| description.clone(), str::to_string);
         let clients = Clients {
-            iam: aws_sdk_iam::Client::new(&config),
+            iam: aws_sdk_iam::Client::from_conf(iam_client_config(&config).build()),
             sts: aws_sdk_sts::Client::new(&config),
         };
         Self::new(clients, description, endpoint, profile.map(str::to_string))
