@@ -12,6 +12,7 @@ pub mod app;
 pub mod cli;
 pub mod clipboard;
 pub mod clock;
+pub mod coverage;
 pub mod generate;
 pub mod headless;
 pub mod iam;

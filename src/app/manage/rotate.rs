@@ -51,8 +51,8 @@ impl RotatePlan {
             DeviceKind::Hardware => {
                 format!("deactivate {name} (a hardware token is not deleted, only unassigned)")
             }
-            DeviceKind::Passkey => {
-                format!("deactivate {name} (a passkey cannot be deleted, only deactivated)")
+            DeviceKind::Passkey | DeviceKind::Sms => {
+                format!("deactivate {name} (it cannot be deleted, only deactivated)")
             }
         }
     }
@@ -111,6 +111,7 @@ pub fn describe(device: &MfaDevice) -> String {
                 device_name_from_serial(&device.serial)
             )
         }
+        DeviceKind::Sms => format!("SMS device {}", device.serial),
     }
 }
 

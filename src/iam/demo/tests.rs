@@ -561,3 +561,81 @@ async fn the_empty_account_holds_only_the_caller() {
     let root = DemoAccount::empty(DemoIdentity::Root, Arc::new(clock));
     assert!(root.list_users().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn login_profiles_summary_and_credential_report() {
+    let (demo, clock) = account(DemoIdentity::Admin);
+    assert_eq!(demo.get_login_profile("ci-deploy").await, Ok(None));
+    demo.add_login_profile("sam.wilson").unwrap();
+    let profile = demo.get_login_profile("sam.wilson").await.unwrap().unwrap();
+    assert_eq!(profile.user_name, "sam.wilson");
+    assert_eq!(
+        demo.get_login_profile("nobody").await.unwrap_err().code(),
+        "NoSuchEntity"
+    );
+    let summary = demo.account_summary().await.unwrap();
+    assert!(summary.root_mfa_enabled);
+
+    // No report until one is generated; IAM says STARTED first, then COMPLETE for 4 hours.
+    let missing = demo.credential_report().await.unwrap_err();
+    assert_eq!(missing.code(), "ReportNotPresent");
+    assert_eq!(
+        demo.generate_credential_report().await,
+        Ok(ReportState::Started)
+    );
+    assert_eq!(
+        demo.generate_credential_report().await,
+        Ok(ReportState::Complete)
+    );
+    let report = demo.credential_report().await.unwrap();
+    assert_eq!(report.generated_at, Timestamp(START as i64));
+    assert!(report.root().unwrap().mfa_active);
+    assert_eq!(
+        report.user("sam.wilson").unwrap().password_enabled,
+        Some(true)
+    );
+    assert!(!report.user("sam.wilson").unwrap().mfa_active);
+
+    // A user created since is not in it; the report stays as it was.
+    clock.advance(60);
+    demo.add_user("new.hire", "/").unwrap();
+    let report = demo.credential_report().await.unwrap();
+    assert!(report.user("new.hire").is_none());
+    assert_eq!(
+        demo.generate_credential_report().await,
+        Ok(ReportState::Complete)
+    );
+}
+
+#[tokio::test]
+async fn roots_virtual_device_carries_the_root_arn() {
+    let (demo, _) = account(DemoIdentity::Admin);
+    let devices = demo
+        .list_virtual_mfa_devices(AssignmentFilter::Assigned)
+        .await
+        .unwrap();
+    let roots: Vec<_> = devices.iter().filter(|d| d.is_roots()).collect();
+    assert_eq!(roots.len(), 1);
+    assert_eq!(
+        roots[0].user_arn.as_deref(),
+        Some("arn:aws:iam::210987654321:root")
+    );
+    let admin = devices.iter().find(|d| d.name() == "admin-iphone").unwrap();
+    assert_eq!(
+        admin.user_arn.as_deref(),
+        Some("arn:aws:iam::210987654321:user/admin")
+    );
+}
+
+#[tokio::test]
+async fn self_service_may_not_read_the_account_summary_or_report() {
+    let (demo, _) = account(DemoIdentity::SelfService);
+    assert_eq!(
+        demo.account_summary().await.unwrap_err().code(),
+        "AccessDenied"
+    );
+    assert_eq!(
+        demo.generate_credential_report().await.unwrap_err().code(),
+        "AccessDenied"
+    );
+}

@@ -27,6 +27,8 @@ pub(in crate::iam::demo) struct Seeded {
     pub state: AccountState,
     pub identities: IdentityUsers,
     pub root: RootUser,
+    /// How long before the start the credential report was generated; `None`: no report yet.
+    pub report_seconds_ago: Option<u64>,
 }
 
 /// The IAM user each `--demo-as` identity signs in as.
@@ -96,6 +98,7 @@ pub(super) fn account(file: &DemoFile, text: &str, now: UnixSeconds) -> Result<S
         state: builder.state,
         identities,
         root,
+        report_seconds_ago: None,
     })
 }
 
