@@ -9,6 +9,7 @@
 #![deny(clippy::unreachable)]
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod clipboard;
 pub mod clock;
