@@ -94,6 +94,21 @@ impl Target {
 pub enum Command {
     /// List MFA devices without opening the interface (for scripts).
     List(ListArgs),
+    /// Check MFA coverage against Security Hub (FSBP) and CIS controls, live (for scripts and CI).
+    /// Exit status: 0 when every selected control passes, 3 when any fails, 1 on an error.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// Only this control (FSBP IAM.5, IAM.19, IAM.9, IAM.6; CIS 7.0 2.10, 2.5, 2.6); repeatable.
+    /// Default: all.
+    #[arg(long, value_name = "ID")]
+    pub control: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -9,9 +9,11 @@
 #![deny(clippy::unreachable)]
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod clipboard;
 pub mod clock;
+pub mod coverage;
 pub mod generate;
 pub mod headless;
 pub mod iam;

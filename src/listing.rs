@@ -31,7 +31,7 @@ impl From<MfaDevice> for DeviceRow {
 impl From<VirtualMfaDevice> for DeviceRow {
     fn from(device: VirtualMfaDevice) -> Self {
         Self {
-            kind: DeviceKind::Virtual,
+            kind: DeviceKind::from_serial(&device.serial),
             enabled_at: device.enabled_at.map(Timestamp::rfc3339),
             serial: device.serial,
             user: device.user_name,
@@ -118,7 +118,7 @@ fn table(rows: &[DeviceRow]) -> String {
 /// a control character could start an escape sequence that rewrites the screen, and a bidirectional or
 /// invisible format character reorders or hides what follows. Each becomes a visible `\u{..}`, and a
 /// backslash is doubled so that such an escape cannot be faked. (JSON output is escaped by serde.)
-fn visible(text: &str) -> Cow<'_, str> {
+pub(crate) fn visible(text: &str) -> Cow<'_, str> {
     if !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
@@ -157,11 +157,13 @@ mod tests {
             DeviceRow::from(VirtualMfaDevice {
                 serial: "arn:aws:iam::1:mfa/alice".into(),
                 user_name: Some("alice".into()),
+                user_arn: Some("arn:aws:iam::1:user/alice".into()),
                 enabled_at: Some(Timestamp(0)),
             }),
             DeviceRow::from(VirtualMfaDevice {
                 serial: "arn:aws:iam::1:mfa/orphan".into(),
                 user_name: None,
+                user_arn: None,
                 enabled_at: None,
             }),
         ]
@@ -182,6 +184,7 @@ mod tests {
         let rows = vec![DeviceRow::from(VirtualMfaDevice {
             serial: "arn:aws:iam::1:mfa/\u{1b}[2Jx\u{202e}gpj.exe".into(),
             user_name: Some("a\\u{41}\tb\u{2066}".into()),
+            user_arn: None,
             enabled_at: None,
         })];
         let table = format(&rows, OutputFormat::Table);

@@ -131,6 +131,20 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             output::write_stdout(&listing::format(&rows, args.output))?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Audit(args)) => {
+            if let Err(message) = iam_mfa::audit::selected(&args.control) {
+                say(&format!("{message} (see iam-mfa audit --help)"));
+                return Ok(ExitCode::from(2));
+            }
+            let now = iam_mfa::iam::Timestamp(i64::try_from(clock.now()).unwrap_or(i64::MAX));
+            match iam_mfa::audit::run(iam.as_ref(), &args, now).await {
+                iam_mfa::audit::Outcome::Done { text, failed } => {
+                    output::write_stdout(&text)?;
+                    Ok(ExitCode::from(if failed { 3 } else { 0 }))
+                }
+                iam_mfa::audit::Outcome::Error(message) => Err(message),
+            }
+        }
         None => run_interface(iam, clock, cli.target.demo, cli.redact, cli.qr).await,
     }
 }

@@ -835,3 +835,114 @@ async fn an_html_500_is_not_implemented() {
         other => panic!("expected NotImplemented, got {other:?}"),
     }
 }
+
+// ---- MFA coverage: what moto answers differently from AWS ------------------------------------------
+
+#[tokio::test]
+async fn no_login_profile_is_no_console_password_and_other_errors_stay_errors() {
+    use aws_sdk_iam::operation::get_login_profile::GetLoginProfileOutput;
+    let has = mock!(IamClient::get_login_profile)
+        .match_requests(|input| input.user_name() == Some("alice"))
+        .then_output(|| {
+            GetLoginProfileOutput::builder()
+                .login_profile(
+                    iam_types::LoginProfile::builder()
+                        .user_name("alice")
+                        .create_date(DateTime::from_secs(1_700_000_000))
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        });
+    let none = mock!(IamClient::get_login_profile)
+        .match_requests(|input| input.user_name() == Some("ci"))
+        .then_http_response(error_answer(
+            404,
+            "NoSuchEntity",
+            "Login Profile for User ci cannot be found.",
+        ));
+    let denied = mock!(IamClient::get_login_profile)
+        .match_requests(|input| input.user_name() == Some("bob"))
+        .then_http_response(error_answer(
+            403,
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/x is not authorized to perform: iam:GetLoginProfile",
+        ));
+    let iam = mocked_iam(&[&has, &none, &denied]);
+    let alice = iam.get_login_profile("alice").await.unwrap().unwrap();
+    assert_eq!(alice.created.0, 1_700_000_000);
+    assert_eq!(iam.get_login_profile("ci").await, Ok(None));
+    let error = iam.get_login_profile("bob").await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            IamError::AccessDenied {
+                action: Action::GetLoginProfile,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn account_summary_reads_account_mfa_enabled() {
+    use aws_sdk_iam::operation::get_account_summary::GetAccountSummaryOutput;
+    // moto always answers 0; AWS answers 1 when root has a device.
+    let rule = mock!(IamClient::get_account_summary).then_output(|| {
+        GetAccountSummaryOutput::builder()
+            .summary_map(iam_types::SummaryKeyType::AccountMfaEnabled, 1)
+            .summary_map(iam_types::SummaryKeyType::Users, 12)
+            .summary_map(iam_types::SummaryKeyType::MfaDevicesInUse, 9)
+            .summary_map(iam_types::SummaryKeyType::AccountAccessKeysPresent, 0)
+            .build()
+    });
+    let summary = mocked_iam(&[&rule]).account_summary().await.unwrap();
+    assert!(summary.root_mfa_enabled);
+    assert_eq!((summary.users, summary.mfa_devices_in_use), (12, 9));
+}
+
+#[tokio::test]
+async fn credential_report_as_aws_writes_it_with_roots_row() {
+    use aws_sdk_iam::operation::generate_credential_report::GenerateCredentialReportOutput;
+    use aws_sdk_iam::operation::get_credential_report::GetCredentialReportOutput;
+    // The columns and values as the IAM User Guide documents them: N/A for root's password, not_supported
+    // for root's password dates.
+    const CSV: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated\n\
+<root_account>,arn:aws:iam::123456789012:root,2019-01-01T00:00:00+00:00,not_supported,2026-11-20T10:00:00+00:00,not_supported,not_supported,true,false,N/A\n\
+alice,arn:aws:iam::123456789012:user/alice,2021-01-01T00:00:00+00:00,true,2026-11-22T09:30:00+00:00,2021-01-01T00:00:00+00:00,N/A,false,false,N/A\n\
+ci,arn:aws:iam::123456789012:user/ci,2021-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2021-01-01T00:00:00+00:00\n";
+    let generate = mock!(IamClient::generate_credential_report).then_output(|| {
+        GenerateCredentialReportOutput::builder()
+            .state(iam_types::ReportStateType::Inprogress)
+            .build()
+    });
+    let get = mock!(IamClient::get_credential_report).then_output(|| {
+        GetCredentialReportOutput::builder()
+            .content(Blob::new(CSV.as_bytes().to_vec()))
+            .report_format(iam_types::ReportFormatType::TextCsv)
+            .generated_time(DateTime::from_secs(1_795_400_000))
+            .build()
+    });
+    let iam = mocked_iam(&[&generate, &get]);
+    assert_eq!(
+        iam.generate_credential_report().await,
+        Ok(iam_mfa::iam::ReportState::InProgress)
+    );
+    let report = iam.credential_report().await.unwrap();
+    assert_eq!(report.generated_at.0, 1_795_400_000);
+    assert!(report.root().unwrap().mfa_active);
+    assert_eq!(report.user("alice").unwrap().password_enabled, Some(true));
+    assert_eq!(report.user("ci").unwrap().password_enabled, Some(false));
+}
+
+#[tokio::test]
+async fn a_missing_report_keeps_iams_code() {
+    let rule = mock!(IamClient::get_credential_report).then_http_response(error_answer(
+        410,
+        "ReportNotPresent",
+        "Credential report not present. Call GenerateCredentialReport first.",
+    ));
+    let error = mocked_iam(&[&rule]).credential_report().await.unwrap_err();
+    assert_eq!(error.code(), "ReportNotPresent");
+}

@@ -399,3 +399,48 @@ async fn an_unreachable_endpoint_is_a_network_error_naming_it() {
         other => panic!("expected a network error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
+async fn login_profiles_summary_and_credential_report_on_moto() {
+    let iam = moto::aws_iam();
+    let person = moto::create_user("console").await;
+    let service = moto::create_user("keys-only").await;
+    moto::raw_iam()
+        .create_login_profile()
+        .user_name(&person)
+        .password("Correct-Horse-9")
+        .send()
+        .await
+        .expect("create login profile");
+    let profile = iam.get_login_profile(&person).await.expect("get profile");
+    assert_eq!(profile.map(|p| p.user_name), Some(person.clone()));
+    assert_eq!(iam.get_login_profile(&service).await, Ok(None));
+
+    // moto answers AccountMFAEnabled = 0 whatever root has; the call itself is what is proven here.
+    let summary = iam.account_summary().await.expect("account summary");
+    assert!(!summary.root_mfa_enabled);
+
+    // moto's report: no root row, `not_supported` where AWS writes N/A, a fixed 2015 GeneratedTime.
+    let mut state = iam.generate_credential_report().await.expect("generate");
+    for _ in 0..20 {
+        if state == iam_mfa::iam::ReportState::Complete {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        state = iam.generate_credential_report().await.expect("generate");
+    }
+    let report = iam.credential_report().await.expect("report");
+    assert!(report.root().is_none(), "moto writes no root row");
+    let row = report.user(&person).expect("the user is in the report");
+    assert_eq!(row.password_enabled, Some(true));
+    assert!(!row.mfa_active);
+    assert!(
+        report
+            .user(&service)
+            .is_some_and(|r| r.password_enabled == Some(false))
+    );
+}

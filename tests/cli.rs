@@ -959,3 +959,187 @@ fn list_in_a_pipe_writes_no_progress_to_stderr_even_while_it_waits() {
         stdout(&output)
     );
 }
+
+// --- audit ------------------------------------------------------------------------------------------
+
+/// `audit` with these arguments: its exit code and parsed JSON (when it printed any).
+fn audit_json(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, Value, String) {
+    let (mut command, _home) = iam_mfa(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("run iam-mfa");
+    let json = serde_json::from_str(&stdout(&output)).unwrap_or(Value::Null);
+    (output.status.code(), json, stderr(&output))
+}
+
+fn control<'a>(json: &'a Value, id: &str) -> &'a Value {
+    json["controls"]
+        .as_array()
+        .expect("controls")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no control {id} in {json:#}"))
+}
+
+fn failing_principals(control: &Value) -> Vec<String> {
+    control["failing"]
+        .as_array()
+        .expect("failing")
+        .iter()
+        .map(|f| f["principal"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn demo_audit_names_each_failing_user_and_root_s_virtual_device() {
+    let (code, json, err) = audit_json(&["audit", "--demo", "--output", "json"], &[]);
+    assert_eq!(code, Some(3), "{err}");
+    assert_eq!(json["account_id"], DEMO_ACCOUNT);
+    assert!(
+        json["credential_report_generated_at"].is_string(),
+        "{json:#}"
+    );
+    let iam5 = control(&json, "IAM.5");
+    assert_eq!(iam5["framework"], "FSBP");
+    assert_eq!(
+        iam5["title"],
+        "MFA should be enabled for all IAM users that have a console password"
+    );
+    assert_eq!(iam5["status"], "FAILED");
+    assert_eq!(
+        failing_principals(iam5),
+        ["emma.schmidt", "priya.raman", "sam.wilson"]
+    );
+    assert_eq!(
+        failing_principals(control(&json, "2.10")),
+        failing_principals(iam5)
+    );
+    assert_eq!(control(&json, "2.10")["framework"], "CIS 7.0");
+    // The key-only service account fails IAM.19 only, and says it has no console password.
+    let iam19 = control(&json, "IAM.19");
+    assert_eq!(
+        failing_principals(iam19),
+        ["ci-deploy", "emma.schmidt", "priya.raman", "sam.wilson"]
+    );
+    assert_eq!(
+        iam19["failing"][0]["reason"],
+        "no MFA device (no console password: access keys only)"
+    );
+    assert_eq!(control(&json, "IAM.9")["status"], "PASSED");
+    // Root's device is virtual by its owner's ARN; farah's root-account-mfa-device is hers.
+    let iam6 = control(&json, "IAM.6");
+    assert_eq!(iam6["status"], "FAILED");
+    let reason = iam6["failing"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("ops-shared-phone is a virtual device")
+            && reason.contains("arn:aws:iam::210987654321:root"),
+        "{reason}"
+    );
+    let users = json["users"].as_array().unwrap();
+    let ci = users.iter().find(|u| u["user"] == "ci-deploy").unwrap();
+    assert_eq!(ci["console_password"], false);
+    let farah = users.iter().find(|u| u["user"] == "farah.haddad").unwrap();
+    assert_eq!(farah["mfa_devices"][1]["kind"], "virtual");
+}
+
+#[test]
+fn demo_audit_table_says_where_the_report_disagrees() {
+    let (mut command, _home) = iam_mfa(&["audit", "--demo", "--control", "IAM.9"]);
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("IAM.9    FSBP       PASSED  0"));
+    let (mut command, _home) = iam_mfa(&["audit", "--demo", "--control", "cis 2.10"]);
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("console passwords from the credential report of"),
+        "{text}"
+    );
+    assert!(
+        text.contains("CIS 7.0 2.10 failing:\n  emma.schmidt: console password and no MFA device"),
+        "{text}"
+    );
+    // oliver.brown enrolled after the report: he passes, and the table says scanners lag.
+    assert!(
+        text.contains("oliver.brown has MFA now; the credential report of")
+            && text.contains("will catch up after the next report"),
+        "{text}"
+    );
+    assert!(!text.contains("oliver.brown: "), "{text}");
+}
+
+#[test]
+fn audit_with_an_unknown_control_is_a_usage_error() {
+    let (code, _, err) = audit_json(&["audit", "--demo", "--control", "IAM.1"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("unknown control \"IAM.1\""), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn audit_as_a_self_service_user_fails_with_exit_1() {
+    let (code, _, err) = audit_json(&["audit", "--demo", "--demo-as", "self-service"], &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("cannot be judged"), "{err}");
+}
+
+#[test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
+fn moto_audit_fails_exactly_the_users_without_mfa() {
+    let endpoint = moto::endpoint();
+    let maker = DeviceMaker::new(&endpoint);
+    let prefix = moto::unique_name("audit");
+    let person = format!("{prefix}-person");
+    let enrolled = format!("{prefix}-enrolled");
+    let service = format!("{prefix}-service");
+    maker.user(&person);
+    maker.enrolled_device(&enrolled);
+    maker.user(&service);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for user in [&person, &enrolled] {
+        runtime
+            .block_on(
+                moto::raw_iam()
+                    .create_login_profile()
+                    .user_name(user)
+                    .password("Correct-Horse-9")
+                    .send(),
+            )
+            .expect("CreateLoginProfile on moto");
+    }
+    let (code, json, err) = audit_json(
+        &["--endpoint-url", &endpoint, "audit", "--output", "json"],
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ],
+    );
+    assert_eq!(code, Some(3), "{err}");
+    // Other tests share the server: look only at our own users.
+    let ours = |control: &Value| -> Vec<String> {
+        failing_principals(control)
+            .into_iter()
+            .filter(|p| p.starts_with(&prefix))
+            .collect()
+    };
+    assert_eq!(ours(control(&json, "IAM.5")), vec![person.clone()]);
+    assert_eq!(
+        ours(control(&json, "IAM.19")),
+        [person.clone(), service.clone()]
+    );
+    // moto's AccountMFAEnabled is always 0: root fails there, whatever it has.
+    assert_eq!(control(&json, "IAM.9")["status"], "FAILED");
+    let users = json["users"].as_array().unwrap();
+    let row = |name: &str| users.iter().find(|u| u["user"] == name).unwrap().clone();
+    assert_eq!(row(&person)["console_password"], true);
+    assert_eq!(row(&service)["console_password"], false);
+    assert_eq!(row(&enrolled)["mfa_devices"][0]["kind"], "virtual");
+}

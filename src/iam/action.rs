@@ -42,6 +42,10 @@ actions! {
     TagMfaDevice = "iam:TagMFADevice",
     UntagMfaDevice = "iam:UntagMFADevice",
     ListMfaDeviceTags = "iam:ListMFADeviceTags",
+    GetLoginProfile = "iam:GetLoginProfile",
+    GetAccountSummary = "iam:GetAccountSummary",
+    GenerateCredentialReport = "iam:GenerateCredentialReport",
+    GetCredentialReport = "iam:GetCredentialReport",
 }
 
 impl Action {

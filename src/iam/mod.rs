@@ -5,6 +5,7 @@
 //! The operations are listed once, in `operations.rs`: the [`Iam`] trait, [`Request`], [`Reply`] and
 //! the `op::` request structs are generated from that table.
 
+mod account;
 mod action;
 pub mod aws;
 pub mod demo;
@@ -16,6 +17,7 @@ pub mod recording;
 mod types;
 pub mod validate;
 
+pub use account::*;
 pub use action::Action;
 pub use error::{IamError, IamResult};
 pub use operations::{Arg, Borrowed, Code, Iam, Operation, Reply, Request, op};

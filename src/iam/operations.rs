@@ -19,8 +19,9 @@ use std::time::Duration;
 pub use args::{Arg, Borrowed, Code};
 
 use super::{
-    Action, AssignmentFilter, CallerIdentity, CreatedVirtualDevice, IamError, IamResult, MfaDevice,
-    MfaSession, NewVirtualDevice, Tag, User, VirtualMfaDevice,
+    AccountSummary, Action, AssignmentFilter, CallerIdentity, CreatedVirtualDevice,
+    CredentialReport, IamError, IamResult, LoginProfile, MfaDevice, MfaSession, NewVirtualDevice,
+    ReportState, Tag, User, VirtualMfaDevice,
 };
 use crate::otp::Seed;
 
@@ -72,6 +73,20 @@ iam_operations! {
 
     /// A virtual device's tags, all pages.
     ListMfaDeviceTags => fn list_mfa_device_tags(serial: String) -> Vec<Tag>, calls ListMfaDeviceTags;
+
+    /// A user's console password; `None` when the user has none (IAM answers NoSuchEntity).
+    GetLoginProfile => fn get_login_profile(user_name: String) -> Option<LoginProfile>,
+        calls GetLoginProfile;
+
+    /// GetAccountSummary: whether root has MFA (`AccountMFAEnabled`), live.
+    GetAccountSummary => fn account_summary() -> AccountSummary, calls GetAccountSummary;
+
+    /// Asks IAM to make a credential report (at most one every 4 hours) and says how far it got.
+    GenerateCredentialReport => fn generate_credential_report() -> ReportState,
+        calls GenerateCredentialReport;
+
+    /// The latest credential report, parsed; as old as its `generated_at`.
+    GetCredentialReport => fn credential_report() -> CredentialReport, calls GetCredentialReport;
 
     /// STS GetSessionToken with a code from one of the caller's devices; on success every later call is
     /// signed with the temporary credentials (held in memory only).

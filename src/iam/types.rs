@@ -189,18 +189,21 @@ pub struct User {
     pub password_last_used: Option<Timestamp>,
 }
 
-/// The three kinds of MFA device IAM knows.
+/// The kinds of MFA device IAM knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeviceKind {
     Virtual,
     Hardware,
     Passkey,
+    /// SMS text-message MFA, retired by AWS; old accounts may still show one.
+    Sms,
 }
 
 impl DeviceKind {
     /// IAM tells the kind only through the serial number: virtual devices are `...:mfa/NAME` ARNs,
-    /// passkeys and security keys are `...:u2f/...` ARNs, hardware TOTP tokens are bare serials.
+    /// passkeys and security keys are `...:u2f/...` ARNs, SMS devices `...:sms-mfa/...` ARNs, hardware
+    /// TOTP tokens are bare serials (an ARN of no known kind is taken as hardware too: IAM has no other).
     pub fn from_serial(serial: &str) -> Self {
         if !serial.starts_with("arn:") {
             return Self::Hardware;
@@ -208,6 +211,8 @@ impl DeviceKind {
         let resource = serial.splitn(6, ':').nth(5).unwrap_or_default();
         if resource.starts_with("u2f/") {
             Self::Passkey
+        } else if resource.starts_with("sms-mfa/") {
+            Self::Sms
         } else if resource.starts_with("mfa/") {
             Self::Virtual
         } else {
@@ -220,6 +225,7 @@ impl DeviceKind {
             Self::Virtual => "virtual",
             Self::Hardware => "hardware TOTP",
             Self::Passkey => "passkey/security key",
+            Self::Sms => "SMS (retired)",
         }
     }
 }
@@ -244,12 +250,22 @@ pub struct VirtualMfaDevice {
     pub serial: String,
     /// The user it is assigned to; `None` for an unassigned device.
     pub user_name: Option<String>,
+    /// That user's ARN: `arn:...:root` for the root user's device, whatever the device is named.
+    pub user_arn: Option<String>,
     pub enabled_at: Option<Timestamp>,
 }
 
 impl VirtualMfaDevice {
     pub fn is_assigned(&self) -> bool {
         self.user_name.is_some()
+    }
+
+    /// Whether the root user holds it: its user's ARN ends in `:root`. Never by the device's name,
+    /// which can be anything (and a user may own one named `root-account-mfa-device`).
+    pub fn is_roots(&self) -> bool {
+        self.user_arn
+            .as_deref()
+            .is_some_and(|arn| arn.rsplit(':').next() == Some("root"))
     }
 
     /// The device name: the last segment of the ARN (`arn:aws:iam::1:mfa/path/NAME` -> `NAME`).
@@ -402,9 +418,31 @@ mod tests {
             DeviceKind::Hardware
         );
         assert_eq!(
+            DeviceKind::from_serial("arn:aws:iam::1:sms-mfa/alice"),
+            DeviceKind::Sms
+        );
+        assert_eq!(
+            DeviceKind::from_serial("arn:aws:iam::1:root-account-mfa-device"),
+            DeviceKind::Hardware
+        );
+        assert_eq!(
             device_name_from_serial("arn:aws:iam::1:mfa/team/alice-phone"),
             "alice-phone"
         );
+    }
+
+    #[test]
+    fn roots_device_by_user_arn_not_by_name() {
+        let device = |name: &str, arn: Option<&str>| VirtualMfaDevice {
+            serial: format!("arn:aws:iam::1:mfa/{name}"),
+            user_name: arn.map(|_| "x".to_string()),
+            user_arn: arn.map(str::to_string),
+            enabled_at: None,
+        };
+        assert!(device("my-phone", Some("arn:aws:iam::1:root")).is_roots());
+        assert!(!device("root-account-mfa-device", Some("arn:aws:iam::1:user/bob")).is_roots());
+        assert!(!device("root-account-mfa-device", None).is_roots());
+        assert!(!device("x", Some("arn:aws:iam::1:user/root")).is_roots());
     }
 
     #[test]

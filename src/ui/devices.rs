@@ -80,7 +80,7 @@ fn render_table(
     let row = |i: usize| {
         let device = &devices[i];
         let name = match device.kind() {
-            DeviceKind::Hardware => device.serial.clone(),
+            DeviceKind::Hardware | DeviceKind::Sms => device.serial.clone(),
             DeviceKind::Virtual | DeviceKind::Passkey => {
                 device_name_from_serial(&device.serial).to_string()
             }
@@ -155,6 +155,10 @@ fn render_details(frame: &mut Frame, area: Rect, state: &DevicesState) {
         ),
         DeviceKind::Passkey => Line::styled(
             "A passkey can only be deactivated (not deleted, no resync, no tags).",
+            theme::dim(),
+        ),
+        DeviceKind::Sms => Line::styled(
+            "SMS MFA is retired by AWS: it can only be deactivated.",
             theme::dim(),
         ),
     };

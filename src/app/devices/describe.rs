@@ -15,5 +15,6 @@ pub fn describe(device: &MfaDevice) -> String {
                 device_name_from_serial(&device.serial)
             )
         }
+        DeviceKind::Sms => format!("SMS device {}", device.serial),
     }
 }

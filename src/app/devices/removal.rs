@@ -30,6 +30,9 @@ impl DevicesState {
             DeviceKind::Passkey => format!(
                 "{user} can no longer sign in with it. Passkeys and security keys cannot be deleted as entities, only deactivated; to use it again, register it in the console."
             ),
+            DeviceKind::Sms => format!(
+                "{user} can no longer sign in with it. AWS retired SMS MFA: it cannot be enabled again."
+            ),
         });
         if self.device_count() == 1 {
             lines.push(format!(

@@ -9,6 +9,7 @@ pub struct KindCounts {
     pub virtual_devices: usize,
     pub hardware: usize,
     pub passkeys: usize,
+    pub sms: usize,
 }
 
 impl KindCounts {
@@ -19,13 +20,14 @@ impl KindCounts {
                 DeviceKind::Virtual => counts.virtual_devices += 1,
                 DeviceKind::Hardware => counts.hardware += 1,
                 DeviceKind::Passkey => counts.passkeys += 1,
+                DeviceKind::Sms => counts.sms += 1,
             }
         }
         counts
     }
 
     pub fn total(&self) -> usize {
-        self.virtual_devices + self.hardware + self.passkeys
+        self.virtual_devices + self.hardware + self.passkeys + self.sms
     }
 
     /// "virtual ×2, passkey" (counts only where more than one).
@@ -34,6 +36,7 @@ impl KindCounts {
             (self.virtual_devices, DeviceKind::Virtual),
             (self.hardware, DeviceKind::Hardware),
             (self.passkeys, DeviceKind::Passkey),
+            (self.sms, DeviceKind::Sms),
         ]
         .iter()
         .filter(|(n, _)| *n > 0)
@@ -57,6 +60,7 @@ impl ShortLabel for DeviceKind {
             DeviceKind::Virtual => "virtual",
             DeviceKind::Hardware => "hardware",
             DeviceKind::Passkey => "passkey",
+            DeviceKind::Sms => "SMS",
         }
     }
 }

@@ -123,6 +123,7 @@ impl WizardState {
             devices.push(VirtualMfaDevice {
                 serial: created.serial.clone(),
                 user_name: None,
+                user_arn: None,
                 enabled_at: None,
             });
         }

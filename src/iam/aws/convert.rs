@@ -5,7 +5,8 @@ use aws_smithy_types::{Blob, DateTime};
 use zeroize::Zeroizing;
 
 use crate::iam::{
-    AssignmentFilter, IamError, IamResult, MfaDevice, Tag, Timestamp, User, VirtualMfaDevice,
+    AccountSummary, AssignmentFilter, CredentialReport, IamError, IamResult, MfaDevice,
+    ReportState, Tag, Timestamp, User, VirtualMfaDevice,
 };
 use crate::otp::Seed;
 
@@ -34,10 +35,52 @@ pub(super) fn mfa_device(device: sdk::MfaDevice) -> MfaDevice {
 
 pub(super) fn virtual_mfa_device(device: sdk::VirtualMfaDevice) -> VirtualMfaDevice {
     VirtualMfaDevice {
+        user_arn: device.user.as_ref().map(|user| user.arn.clone()),
         user_name: device.user.map(|user| user.user_name),
         enabled_at: device.enable_date.as_ref().map(timestamp),
         serial: device.serial_number,
     }
+}
+
+pub(super) fn account_summary(
+    map: std::collections::HashMap<sdk::SummaryKeyType, i32>,
+) -> AccountSummary {
+    let count = |key: sdk::SummaryKeyType| {
+        map.get(&key)
+            .and_then(|value| u32::try_from(*value).ok())
+            .unwrap_or(0)
+    };
+    AccountSummary {
+        root_mfa_enabled: count(sdk::SummaryKeyType::AccountMfaEnabled) > 0,
+        users: count(sdk::SummaryKeyType::Users),
+        mfa_devices: count(sdk::SummaryKeyType::MfaDevices),
+        mfa_devices_in_use: count(sdk::SummaryKeyType::MfaDevicesInUse),
+    }
+}
+
+pub(super) fn report_state(state: Option<&sdk::ReportStateType>) -> ReportState {
+    match state {
+        Some(sdk::ReportStateType::Complete) => ReportState::Complete,
+        Some(sdk::ReportStateType::Inprogress) => ReportState::InProgress,
+        // STARTED, or a state this SDK does not know yet: not ready, ask again.
+        _ => ReportState::Started,
+    }
+}
+
+pub(super) fn credential_report(
+    output: aws_sdk_iam::operation::get_credential_report::GetCredentialReportOutput,
+) -> IamResult<CredentialReport> {
+    let unreadable = |message: String| IamError::Other {
+        code: Some("UnreadableCredentialReport".to_string()),
+        message,
+    };
+    let generated_at = output
+        .generated_time
+        .as_ref()
+        .map(timestamp)
+        .ok_or_else(|| unreadable("the credential report came without its GeneratedTime".into()))?;
+    let content = output.content.map(Blob::into_inner).unwrap_or_default();
+    CredentialReport::parse(&content, generated_at).map_err(unreadable)
 }
 
 pub(super) fn assignment_status(filter: AssignmentFilter) -> sdk::AssignmentStatusType {

@@ -24,8 +24,9 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use zeroize::Zeroizing;
 
 use super::{
-    Action, AssignmentFilter, CallerIdentity, CreatedVirtualDevice, Iam, IamError, IamResult,
-    MAX_PAGE_SIZE, MfaDevice, MfaSession, NewVirtualDevice, Tag, Timestamp, User, VirtualMfaDevice,
+    AccountSummary, Action, AssignmentFilter, CallerIdentity, CreatedVirtualDevice,
+    CredentialReport, Iam, IamError, IamResult, LoginProfile, MAX_PAGE_SIZE, MfaDevice, MfaSession,
+    NewVirtualDevice, ReportState, Tag, Timestamp, User, VirtualMfaDevice,
 };
 use errors::{CallSite, map_sdk_error};
 use pages::{Page, collect_all};
@@ -456,6 +457,61 @@ impl Iam for AwsIam {
             }
         })
         .await
+    }
+
+    async fn get_login_profile(&self, user_name: &str) -> IamResult<Option<LoginProfile>> {
+        let result = self
+            .clients()
+            .iam
+            .get_login_profile()
+            .user_name(user_name)
+            .send()
+            .await
+            .map_err(|e| self.fail(Action::GetLoginProfile, e));
+        match result {
+            Ok(output) => Ok(output.login_profile.map(|profile| LoginProfile {
+                created: convert::timestamp(&profile.create_date),
+                user_name: profile.user_name,
+            })),
+            // No login profile is how IAM says "no console password" (the user exists: we listed it).
+            Err(IamError::NoSuchEntity(_)) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    async fn account_summary(&self) -> IamResult<AccountSummary> {
+        let output = self
+            .clients()
+            .iam
+            .get_account_summary()
+            .send()
+            .await
+            .map_err(|e| self.fail(Action::GetAccountSummary, e))?;
+        Ok(convert::account_summary(
+            output.summary_map.unwrap_or_default(),
+        ))
+    }
+
+    async fn generate_credential_report(&self) -> IamResult<ReportState> {
+        let output = self
+            .clients()
+            .iam
+            .generate_credential_report()
+            .send()
+            .await
+            .map_err(|e| self.fail(Action::GenerateCredentialReport, e))?;
+        Ok(convert::report_state(output.state.as_ref()))
+    }
+
+    async fn credential_report(&self) -> IamResult<CredentialReport> {
+        let output = self
+            .clients()
+            .iam
+            .get_credential_report()
+            .send()
+            .await
+            .map_err(|e| self.fail(Action::GetCredentialReport, e))?;
+        convert::credential_report(output)
     }
 
     async fn start_mfa_session(

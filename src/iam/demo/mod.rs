@@ -24,8 +24,9 @@ use self::policy::{Caller, Conditions, Holder, Resource};
 use self::state::{AccountState, Owner};
 use crate::clock::{SharedClock, UnixSeconds};
 use crate::iam::{
-    Action, AssignmentFilter, CallerIdentity, CreatedVirtualDevice, Iam, IamError, IamResult,
-    MfaDevice, MfaSession, NewVirtualDevice, Tag, Timestamp, User, VirtualMfaDevice, validate,
+    AccountSummary, Action, AssignmentFilter, CallerIdentity, CreatedVirtualDevice,
+    CredentialReport, Iam, IamError, IamResult, LoginProfile, MfaDevice, MfaSession,
+    NewVirtualDevice, ReportState, Tag, Timestamp, User, VirtualMfaDevice, validate,
 };
 use crate::otp::Seed;
 
@@ -59,11 +60,16 @@ pub struct DemoAccount {
     root: data::RootUser,
     state: Mutex<AccountState>,
     session: Mutex<Option<MfaSession>>,
+    /// The latest credential report; `None` until one is generated (GetCredentialReport then answers
+    /// ReportNotPresent, as IAM does).
+    report: Mutex<Option<CredentialReport>>,
     /// New devices get seeds derived from their serial instead of random ones: reproducible snapshots.
     deterministic_seeds: bool,
 }
 
 const DAY: u64 = 86_400;
+/// IAM makes a new credential report only when the last one is older than this.
+const REPORT_MAX_AGE: i64 = 4 * 3_600;
 
 impl DemoAccount {
     /// The built-in demo account (`assets/demo-account.toml`).
@@ -92,7 +98,11 @@ impl DemoAccount {
                 .add_user(name, "/", clock.now(), None)
                 .expect("the identities' user names are valid");
         }
-        let seeded = data::Seeded { state, ..builtin };
+        let seeded = data::Seeded {
+            state,
+            report_seconds_ago: None,
+            ..builtin
+        };
         Self::from_seeded(identity, clock, seeded)
     }
 
@@ -107,6 +117,7 @@ impl DemoAccount {
             state,
             identities,
             root,
+            report_seconds_ago,
         } = seeded;
         let user_name = identities.user(identity).map(String::from);
         let account_id = state.account_id().to_string();
@@ -122,7 +133,7 @@ impl DemoAccount {
                 account_id.clone(),
             ),
         };
-        Self {
+        let account = Self {
             caller: Caller {
                 identity,
                 account_id,
@@ -135,8 +146,31 @@ impl DemoAccount {
             clock,
             state: Mutex::new(state),
             session: Mutex::new(None),
+            report: Mutex::new(None),
             deterministic_seeds: false,
+        };
+        if let Some(ago) = report_seconds_ago {
+            let at = to_timestamp(account.started_at.saturating_sub(ago));
+            let report = account.report_at(&account.state(), at);
+            *account.report_slot() = Some(report);
         }
+        account
+    }
+
+    /// The credential report of the account as it stood at `at`.
+    fn report_at(&self, state: &AccountState, at: Timestamp) -> CredentialReport {
+        let root_arn = format!("arn:aws:iam::{}:root", self.caller.account_id);
+        state.credential_report(at, &root_arn, self.root_user().password_last_used)
+    }
+
+    fn report_slot(&self) -> MutexGuard<'_, Option<CredentialReport>> {
+        self.report.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Gives a user a console password, set now (CreateLoginProfile; the demo has no such screen).
+    pub fn add_login_profile(&self, user_name: &str) -> IamResult<()> {
+        let now = self.clock.now();
+        self.state().add_login_profile(user_name, now)
     }
 
     /// Devices created from now on get a seed derived from their serial rather than a random one, so that
@@ -426,6 +460,59 @@ impl Iam for DemoAccount {
     async fn untag_mfa_device(&self, serial: &str, keys: &[String]) -> IamResult<()> {
         self.on_device(Action::UntagMfaDevice, serial, |state| {
             state.untag(serial, keys)
+        })
+    }
+
+    async fn get_login_profile(&self, user_name: &str) -> IamResult<Option<LoginProfile>> {
+        self.on_user(Action::GetLoginProfile, user_name, |state, _| {
+            state.login_profile(user_name)
+        })
+    }
+
+    async fn account_summary(&self) -> IamResult<AccountSummary> {
+        let state = self.state();
+        let arn = self.account_resource("user");
+        self.authorize(
+            &state,
+            Action::GetAccountSummary,
+            Resource::Account { arn: &arn },
+        )?;
+        Ok(state.account_summary())
+    }
+
+    async fn generate_credential_report(&self) -> IamResult<ReportState> {
+        let state = self.state();
+        let arn = self.account_resource("user");
+        self.authorize(
+            &state,
+            Action::GenerateCredentialReport,
+            Resource::Account { arn: &arn },
+        )?;
+        let now = to_timestamp(self.clock.now());
+        let mut slot = self.report_slot();
+        if slot
+            .as_ref()
+            .is_some_and(|report| now.0 - report.generated_at.0 < REPORT_MAX_AGE)
+        {
+            return Ok(ReportState::Complete);
+        }
+        // The demo writes it at once; IAM says STARTED first, and so does the demo.
+        *slot = Some(self.report_at(&state, now));
+        Ok(ReportState::Started)
+    }
+
+    async fn credential_report(&self) -> IamResult<CredentialReport> {
+        let state = self.state();
+        let arn = self.account_resource("user");
+        self.authorize(
+            &state,
+            Action::GetCredentialReport,
+            Resource::Account { arn: &arn },
+        )?;
+        drop(state);
+        self.report_slot().clone().ok_or_else(|| IamError::Other {
+            code: Some("ReportNotPresent".to_string()),
+            message: "Credential report not present. Call GenerateCredentialReport first.".into(),
         })
     }
 

@@ -333,7 +333,7 @@ mod tests {
             Holder::User("alice.nguyen"),
         );
         let roots = device(
-            "arn:aws:iam::210987654321:mfa/root-account-mfa-device",
+            "arn:aws:iam::210987654321:mfa/ops-shared-phone",
             Holder::Other,
         );
         for action in [

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use super::derive;
 use crate::clock::UnixSeconds;
 use crate::iam::{
-    AssignmentFilter, DeviceKind, IamError, IamResult, MAX_DEVICES_PER_USER, MAX_TAGS, MfaDevice,
-    NewVirtualDevice, Tag, Timestamp, User, VirtualMfaDevice, device_name_from_serial, validate,
+    AccountSummary, AssignmentFilter, CredentialReport, DeviceKind, IamError, IamResult,
+    LoginProfile, MAX_DEVICES_PER_USER, MAX_TAGS, MfaDevice, NewVirtualDevice, ReportRow, Tag,
+    Timestamp, User, VirtualMfaDevice, device_name_from_serial, validate,
 };
 use crate::otp::{self, Seed};
 
@@ -55,6 +56,8 @@ pub(super) struct AccountState {
     /// Every device, keyed by serial number: virtual devices (assigned or not), hardware tokens (assigned
     /// or in the demo's stock) and passkeys (always assigned).
     devices: BTreeMap<String, DeviceRecord>,
+    /// Console passwords (login profiles): the user and when the password was set.
+    login_profiles: BTreeMap<String, Timestamp>,
 }
 
 fn timestamp(now: UnixSeconds) -> Timestamp {
@@ -108,6 +111,7 @@ impl AccountState {
             account_id: account_id.to_string(),
             users: BTreeMap::new(),
             devices: BTreeMap::new(),
+            login_profiles: BTreeMap::new(),
         }
     }
 
@@ -252,6 +256,95 @@ impl AccountState {
         self.users.values().cloned().collect()
     }
 
+    // ----- console passwords -----
+
+    /// Gives an existing user a console password set at `created` (CreateLoginProfile).
+    pub fn add_login_profile(&mut self, user_name: &str, created: UnixSeconds) -> IamResult<()> {
+        self.user(user_name)?;
+        if self.login_profiles.contains_key(user_name) {
+            return Err(IamError::EntityAlreadyExists(format!(
+                "Login Profile for user {user_name} already exists."
+            )));
+        }
+        self.login_profiles
+            .insert(user_name.to_string(), timestamp(created));
+        Ok(())
+    }
+
+    /// GetLoginProfile: `None` for a user without a console password.
+    pub fn login_profile(&self, user_name: &str) -> IamResult<Option<LoginProfile>> {
+        self.user(user_name)?;
+        Ok(self
+            .login_profiles
+            .get(user_name)
+            .map(|created| LoginProfile {
+                user_name: user_name.to_string(),
+                created: *created,
+            }))
+    }
+
+    /// The credential report as IAM would have written it at `at`: only what existed then counts
+    /// (users created, passwords set, devices enabled by that moment), so a device enabled since
+    /// shows as the disagreement a scanner reading the report would have.
+    pub fn credential_report(
+        &self,
+        at: Timestamp,
+        root_arn: &str,
+        root_password_last_used: Option<Timestamp>,
+    ) -> CredentialReport {
+        let mfa_active_then = |owner: &Owner| {
+            self.devices_of(owner)
+                .any(|(_, assignment)| assignment.enabled_at <= at)
+        };
+        let root = ReportRow {
+            user: ROOT_LABEL.to_string(),
+            arn: root_arn.to_string(),
+            password_enabled: None,
+            password_last_used: root_password_last_used.filter(|used| *used <= at),
+            mfa_active: mfa_active_then(&Owner::Root),
+        };
+        let users = self
+            .users
+            .values()
+            .filter(|user| user.created <= at)
+            .map(|user| ReportRow {
+                user: user.name.clone(),
+                arn: user.arn.clone(),
+                password_enabled: Some(
+                    self.login_profiles
+                        .get(&user.name)
+                        .is_some_and(|set| *set <= at),
+                ),
+                password_last_used: user.password_last_used.filter(|used| *used <= at),
+                mfa_active: mfa_active_then(&Owner::User(user.name.clone())),
+            });
+        CredentialReport {
+            generated_at: at,
+            rows: std::iter::once(root).chain(users).collect(),
+        }
+    }
+
+    /// GetAccountSummary's MFA figures.
+    pub fn account_summary(&self) -> AccountSummary {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        AccountSummary {
+            root_mfa_enabled: self.device_count(&Owner::Root) > 0,
+            users: count(self.users.len()),
+            mfa_devices: count(
+                self.devices
+                    .values()
+                    .filter(|d| d.kind == DeviceKind::Virtual)
+                    .count(),
+            ),
+            mfa_devices_in_use: count(
+                self.devices
+                    .values()
+                    .filter(|d| d.assignment.is_some())
+                    .count(),
+            ),
+        }
+    }
+
     // ----- devices: reading -----
 
     fn devices_of<'a>(
@@ -299,9 +392,21 @@ impl AccountState {
                     .assignment
                     .as_ref()
                     .map(|a| a.owner.label().to_string()),
+                user_arn: device.assignment.as_ref().map(|a| self.owner_arn(&a.owner)),
                 enabled_at: device.assignment.as_ref().map(|a| a.enabled_at),
             })
             .collect()
+    }
+
+    /// The ARN ListVirtualMFADevices gives a device's user: root's is the account's `:root`.
+    fn owner_arn(&self, owner: &Owner) -> String {
+        match owner {
+            Owner::User(name) => self
+                .users
+                .get(name)
+                .map_or_else(|| self.user_arn("/", name), |user| user.arn.clone()),
+            Owner::Root => format!("arn:aws:iam::{}:root", self.account_id),
+        }
     }
 
     /// Who a device is assigned to; `None` when it is unassigned or does not exist.

@@ -424,7 +424,7 @@ async fn admin_and_root_may_open_sessions_too() {
     open_session(&admin, "GAHT60192318", START).await;
 
     let (root, _) = account(DemoIdentity::Root);
-    let serial = "arn:aws:iam::210987654321:mfa/root-account-mfa-device";
+    let serial = "arn:aws:iam::210987654321:mfa/ops-shared-phone";
     let session = open_session(&root, serial, START).await;
     assert_eq!(session.expires_at, Timestamp(START as i64 + 3_600));
 }
@@ -446,10 +446,8 @@ async fn root_manages_iam_users_devices() {
         .list_virtual_mfa_devices(AssignmentFilter::Assigned)
         .await
         .unwrap();
-    let root_device = listed
-        .iter()
-        .find(|d| d.name() == "root-account-mfa-device")
-        .unwrap();
+    let root_device = listed.iter().find(|d| d.is_roots()).unwrap();
+    assert_eq!(root_device.name(), "ops-shared-phone");
     assert_eq!(root_device.user_name.as_deref(), Some(ROOT_LABEL));
 }
 
@@ -560,4 +558,90 @@ async fn the_empty_account_holds_only_the_caller() {
 
     let root = DemoAccount::empty(DemoIdentity::Root, Arc::new(clock));
     assert!(root.list_users().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn login_profiles_summary_and_credential_report() {
+    let (demo, clock) = account(DemoIdentity::Admin);
+    assert_eq!(demo.get_login_profile("ci-deploy").await, Ok(None));
+    let profile = demo.get_login_profile("sam.wilson").await.unwrap().unwrap();
+    assert_eq!(profile.user_name, "sam.wilson");
+    assert_eq!(
+        demo.get_login_profile("nobody").await.unwrap_err().code(),
+        "NoSuchEntity"
+    );
+    assert!(demo.account_summary().await.unwrap().root_mfa_enabled);
+
+    // The seeded report, 3 hours old: oliver.brown enrolled an hour ago, after it.
+    let report = demo.credential_report().await.unwrap();
+    assert_eq!(report.generated_at, Timestamp(START as i64 - 3 * 3_600));
+    assert!(report.root().unwrap().mfa_active);
+    assert!(!report.user("oliver.brown").unwrap().mfa_active);
+    assert_eq!(
+        report.user("ci-deploy").unwrap().password_enabled,
+        Some(false)
+    );
+    // Younger than 4 hours: IAM keeps it.
+    assert_eq!(
+        demo.generate_credential_report().await,
+        Ok(ReportState::Complete)
+    );
+    // A user created since is not in it, until IAM writes the next one (STARTED, then COMPLETE).
+    demo.add_user("new.hire", "/").unwrap();
+    demo.add_login_profile("new.hire").unwrap();
+    assert!(
+        demo.credential_report()
+            .await
+            .unwrap()
+            .user("new.hire")
+            .is_none()
+    );
+    clock.advance(2 * 3_600);
+    assert_eq!(
+        demo.generate_credential_report().await,
+        Ok(ReportState::Started)
+    );
+    let report = demo.credential_report().await.unwrap();
+    assert!(report.user("oliver.brown").unwrap().mfa_active);
+    assert_eq!(
+        report.user("new.hire").unwrap().password_enabled,
+        Some(true)
+    );
+
+    let empty = DemoAccount::empty(DemoIdentity::Admin, Arc::new(ManualClock::at(START)));
+    let missing = empty.credential_report().await.unwrap_err();
+    assert_eq!(missing.code(), "ReportNotPresent");
+}
+
+#[tokio::test]
+async fn roots_virtual_device_carries_the_root_arn() {
+    let (demo, _) = account(DemoIdentity::Admin);
+    let devices = demo
+        .list_virtual_mfa_devices(AssignmentFilter::Assigned)
+        .await
+        .unwrap();
+    let roots: Vec<_> = devices.iter().filter(|d| d.is_roots()).collect();
+    assert_eq!(roots.len(), 1);
+    assert_eq!(
+        roots[0].user_arn.as_deref(),
+        Some("arn:aws:iam::210987654321:root")
+    );
+    let admin = devices.iter().find(|d| d.name() == "admin-iphone").unwrap();
+    assert_eq!(
+        admin.user_arn.as_deref(),
+        Some("arn:aws:iam::210987654321:user/admin")
+    );
+}
+
+#[tokio::test]
+async fn self_service_may_not_read_the_account_summary_or_report() {
+    let (demo, _) = account(DemoIdentity::SelfService);
+    assert_eq!(
+        demo.account_summary().await.unwrap_err().code(),
+        "AccessDenied"
+    );
+    assert_eq!(
+        demo.generate_credential_report().await.unwrap_err().code(),
+        "AccessDenied"
+    );
 }

@@ -52,8 +52,8 @@ impl RotatePlan {
             DeviceKind::Hardware => {
                 format!("deactivate {name} (a hardware token is not deleted, only unassigned)")
             }
-            DeviceKind::Passkey => {
-                format!("deactivate {name} (a passkey cannot be deleted, only deactivated)")
+            DeviceKind::Passkey | DeviceKind::Sms => {
+                format!("deactivate {name} (it cannot be deleted, only deactivated)")
             }
         }
     }

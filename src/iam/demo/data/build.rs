@@ -27,6 +27,8 @@ pub(in crate::iam::demo) struct Seeded {
     pub state: AccountState,
     pub identities: IdentityUsers,
     pub root: RootUser,
+    /// How long before the start the credential report was generated; `None`: no report yet.
+    pub report_seconds_ago: Option<u64>,
 }
 
 /// The IAM user each `--demo-as` identity signs in as.
@@ -92,10 +94,38 @@ pub(super) fn account(file: &DemoFile, text: &str, now: UnixSeconds) -> Result<S
     for serial in &account.unassigned.hardware_tokens {
         builder.add_hardware(serial)?;
     }
+    for user in &account.users {
+        if let Some(profile) = &user.login_profile {
+            let created = not_before(
+                &profile.created_days_ago,
+                *user.created_days_ago.get_ref(),
+                &format!("{:?} was created", user.name.get_ref()),
+            )?;
+            let when = days_ago(now, created, &format!("password:{}", user.name.get_ref()));
+            builder
+                .state
+                .add_login_profile(user.name.get_ref(), when)
+                .map_err(|error| Located::new(user.name.span(), error.to_string()))?;
+        }
+    }
+    let report_seconds_ago = match &account.credential_report {
+        Some(report) => {
+            let hours = *report.generated_hours_ago.get_ref();
+            if hours > 24 * MAX_DAYS_AGO {
+                return Err(Located::new(
+                    report.generated_hours_ago.span(),
+                    format!("{hours} hours ago is further back than {MAX_DAYS_AGO} days"),
+                ));
+            }
+            Some(hours * 3_600)
+        }
+        None => None,
+    };
     Ok(Seeded {
         state: builder.state,
         identities,
         root,
+        report_seconds_ago,
     })
 }
 
@@ -279,7 +309,18 @@ impl Builder<'_> {
         match kind {
             Entry::Virtual(name) => {
                 let serial = self.add_virtual(name, tags(device)?)?;
-                let when = days_ago(self.now, enabled, name.get_ref());
+                let when = match &device.enabled_hours_ago {
+                    Some(hours) if enabled == 0 => {
+                        self.now.saturating_sub(hours.get_ref().min(&23) * 3_600)
+                    }
+                    Some(hours) => {
+                        return Err(Located::new(
+                            hours.span(),
+                            "enabled_hours_ago is for a device enabled today: set enabled_days_ago = 0",
+                        ));
+                    }
+                    None => days_ago(self.now, enabled, name.get_ref()),
+                };
                 self.assign(&serial, owner, when, entry)
             }
             Entry::Hardware(serial) => {

@@ -27,6 +27,21 @@ pub(super) struct Account {
     pub unassigned: Unassigned,
     #[serde(default)]
     pub users: Vec<User>,
+    /// The credential report IAM last wrote; none: GetCredentialReport answers ReportNotPresent.
+    pub credential_report: Option<CredentialReport>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CredentialReport {
+    pub generated_hours_ago: Spanned<u64>,
+}
+
+/// A user's console password.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LoginProfile {
+    pub created_days_ago: Spanned<u64>,
 }
 
 /// Who each `--demo-as` identity signs in as. The keys are spelt as `--demo-as` spells them.
@@ -62,6 +77,7 @@ pub(super) struct User {
     pub path: Option<Spanned<String>>,
     pub created_days_ago: Spanned<u64>,
     pub password_last_used_days_ago: Option<Spanned<u64>>,
+    pub login_profile: Option<LoginProfile>,
     #[serde(default)]
     pub mfa_devices: Vec<Spanned<Device>>,
 }
@@ -78,6 +94,9 @@ pub(super) struct Device {
     pub hardware: Option<Spanned<String>>,
     pub passkey: Option<Spanned<String>>,
     pub enabled_days_ago: Spanned<u64>,
+    /// Hours earlier still, for a device enabled today (`enabled_days_ago = 0`) at a known time: a
+    /// device enabled after the credential report was written.
+    pub enabled_hours_ago: Option<Spanned<u64>>,
     pub tags: Option<Spanned<BTreeMap<Spanned<String>, Spanned<String>>>>,
 }
 

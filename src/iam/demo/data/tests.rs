@@ -129,8 +129,14 @@ fn seeds_of_seeded_devices_are_the_same_every_run() {
 #[test]
 fn the_root_device_is_assigned_to_root() {
     let state = seeded();
-    let serial = state.virtual_serial(None, "root-account-mfa-device");
+    let serial = state.virtual_serial(None, "ops-shared-phone");
     assert_eq!(state.owner_of(&serial), Some(&Owner::Root));
+    // The device named as the console once named root's belongs to a user.
+    let users = state.virtual_serial(None, "root-account-mfa-device");
+    assert_eq!(
+        state.owner_of(&users),
+        Some(&Owner::User("farah.haddad".into()))
+    );
     assert!(state.seed_of_owned(&Owner::Root, &serial).is_some());
 }
 
@@ -240,11 +246,11 @@ fn bad_files_are_refused_naming_the_line_column_and_rule() {
         ),
         (
             with_user(r#"nmae = "x""#),
-            "15:1: unknown field `nmae`, expected one of `name`, `path`, `created_days_ago`, `password_last_used_days_ago`, `mfa_devices`",
+            "15:1: unknown field `nmae`, expected one of `name`, `path`, `created_days_ago`, `password_last_used_days_ago`, `login_profile`, `mfa_devices`",
         ),
         (
             device(r#"virtual = "p", enabled = 1"#),
-            "15:33: unknown field `enabled`, expected one of `virtual`, `hardware`, `passkey`, `enabled_days_ago`, `tags`",
+            "15:33: unknown field `enabled`, expected one of `virtual`, `hardware`, `passkey`, `enabled_days_ago`, `enabled_hours_ago`, `tags`",
         ),
         (
             BASE.replace("created_days_ago = 50\n", ""),
