@@ -266,7 +266,7 @@ fn bad_files_are_refused_naming_the_line_column_and_rule() {
         ),
         (
             with_user(r#""a\u001bb" = 1"#),
-            "15:1: unknown field `a\\u{1b}b`, expected one of `name`, `path`, `created_days_ago`, `password_last_used_days_ago`, `mfa_devices`",
+            "15:1: unknown field `a\\u{1b}b`, expected one of `name`, `path`, `created_days_ago`, `password_last_used_days_ago`, `login_profile`, `mfa_devices`",
         ),
         // The account and its identities.
         (
