@@ -7,6 +7,7 @@
 
 mod action;
 pub mod aws;
+pub mod connect;
 pub mod demo;
 mod error;
 pub mod faults;

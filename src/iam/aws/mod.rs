@@ -6,6 +6,7 @@ mod convert;
 mod errors;
 mod pages;
 mod preflight;
+pub mod profiles;
 mod session;
 
 pub use preflight::ConnectError;
