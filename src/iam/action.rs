@@ -1,4 +1,4 @@
-//! Every IAM and STS action the product calls, by name. Denials name them, the demo account authorizes
+//! Every IAM, STS and Organizations action the product calls, by name. Denials name them, the demo account authorizes
 //! them, the fault and recording layers count and fail calls by them: one vocabulary instead of
 //! `"iam:..."` strings, so a typo is a compile error rather than a test that silently never matches.
 
@@ -42,6 +42,8 @@ actions! {
     TagMfaDevice = "iam:TagMFADevice",
     UntagMfaDevice = "iam:UntagMFADevice",
     ListMfaDeviceTags = "iam:ListMFADeviceTags",
+    ListAccounts = "organizations:ListAccounts",
+    AssumeRole = "sts:AssumeRole",
 }
 
 impl Action {
@@ -68,7 +70,9 @@ mod tests {
         let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
         for name in &names {
             assert!(
-                name.starts_with("iam:") || name.starts_with("sts:"),
+                ["iam:", "sts:", "organizations:"]
+                    .iter()
+                    .any(|service| name.starts_with(service)),
                 "{name}"
             );
         }

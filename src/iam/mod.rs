@@ -13,6 +13,7 @@ mod error;
 pub mod faults;
 pub mod layer;
 mod operations;
+pub mod org;
 pub mod recording;
 mod types;
 pub mod validate;
@@ -20,6 +21,7 @@ pub mod validate;
 pub use action::Action;
 pub use error::{IamError, IamResult};
 pub use operations::{Arg, Borrowed, Code, Iam, Operation, Reply, Request, op};
+pub use org::{AccountStatus, OrgAccount};
 pub use types::*;
 
 /// IAM's largest page: lists ask for it so that a thousand devices take one round trip.
