@@ -4,6 +4,7 @@
 
 mod convert;
 mod errors;
+mod org;
 mod pages;
 mod preflight;
 pub mod profiles;
