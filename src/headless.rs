@@ -9,9 +9,12 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use zeroize::Zeroizing;
 
+use crate::app::effect::Switched;
 use crate::app::{App, Effect, Msg, Response, Session, Ticket};
-use crate::clock::{Clock, ManualClock};
+use crate::clock::{Clock, ManualClock, SharedClock};
 use crate::iam::Iam;
+use crate::iam::connect::{ConnectFailure, Connector};
+use crate::iam::demo::profiles::{DemoConnector, MakeAccount};
 use crate::iam::demo::{DemoAccount, DemoIdentity};
 use crate::runtime::executor;
 
@@ -34,6 +37,8 @@ pub struct Headless {
     /// What the app copied to the clipboard, and files it saved, in order.
     pub copied: Vec<Zeroizing<String>>,
     pub saved: Vec<(PathBuf, Zeroizing<Vec<u8>>)>,
+    /// Lists profiles and switches between them, as the runtime's does (the demo's fictional ones).
+    pub connector: Option<Arc<dyn Connector>>,
 }
 
 impl Headless {
@@ -41,10 +46,16 @@ impl Headless {
     /// start-up requests have been answered.
     pub async fn demo(identity: DemoIdentity, cols: u16, rows: u16) -> Self {
         let clock = ManualClock::at(FIXED_NOW);
-        let iam: Arc<dyn Iam> = Arc::new(
-            DemoAccount::new(identity, Arc::new(clock.clone())).with_deterministic_seeds(),
-        );
-        Self::new(iam, clock, true, cols, rows).await
+        let shared: SharedClock = Arc::new(clock.clone());
+        let iam: Arc<dyn Iam> =
+            Arc::new(DemoAccount::new(identity, shared.clone()).with_deterministic_seeds());
+        let make: MakeAccount = Box::new(move |identity| {
+            DemoAccount::new(identity, shared.clone()).with_deterministic_seeds()
+        });
+        let connector: Arc<dyn Connector> = Arc::new(DemoConnector::new(iam.clone(), make));
+        let mut this = Self::new(iam, clock, true, cols, rows).await;
+        this.connector = Some(connector);
+        this
     }
 
     pub async fn new(
@@ -66,6 +77,7 @@ impl Headless {
             call_timeout: None,
             copied: Vec::new(),
             saved: Vec::new(),
+            connector: None,
         };
         this.settle().await;
         this
@@ -145,6 +157,25 @@ impl Headless {
             } => {
                 self.saved.push((path.clone(), contents));
                 Some((ticket, Response::Saved(Ok(path))))
+            }
+            Effect::ListProfiles { ticket } => {
+                let result = match &self.connector {
+                    Some(connector) => connector.profiles().await,
+                    None => Err(ConnectFailure("no connector in this test".into())),
+                };
+                Some((ticket, Response::Profiles(result)))
+            }
+            Effect::SwitchProfile { ticket, profile } => {
+                let result = match &self.connector {
+                    Some(connector) => connector.connect(&profile).await,
+                    None => Err(ConnectFailure("no connector in this test".into())),
+                };
+                let result = result.map(|iam| {
+                    let backend = iam.describe();
+                    self.iam = iam;
+                    Switched { profile, backend }
+                });
+                Some((ticket, Response::Switched(result)))
             }
             Effect::Quit => None,
         }

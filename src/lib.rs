@@ -19,6 +19,7 @@ pub mod headless;
 pub mod iam;
 pub mod listing;
 pub mod log_file;
+pub mod org;
 pub mod otp;
 pub mod output;
 pub mod progress;

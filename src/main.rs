@@ -10,8 +10,11 @@ use iam_mfa::app::{App, Session};
 use iam_mfa::cli::{Cli, Command};
 use iam_mfa::clock;
 use iam_mfa::iam::Iam;
+use iam_mfa::iam::aws::profiles::AwsConnector;
 use iam_mfa::iam::aws::{AwsIam, AwsSettings};
+use iam_mfa::iam::connect::Connector;
 use iam_mfa::iam::demo::DemoAccount;
+use iam_mfa::iam::demo::profiles::{DemoConnector, MakeAccount};
 use iam_mfa::progress::Progress;
 use iam_mfa::{listing, log_file, output, runtime};
 
@@ -103,24 +106,31 @@ fn init_logging(path: Option<&std::path::Path>) -> Result<(), String> {
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {
     let clock = clock::system();
-    let iam: Arc<dyn Iam> = if cli.target.demo {
+    let (iam, connector): (Arc<dyn Iam>, Arc<dyn Connector>) = if cli.target.demo {
         let identity = cli.target.demo_identity();
-        Arc::new(match &cli.target.demo_data {
+        let iam: Arc<dyn Iam> = Arc::new(match &cli.target.demo_data {
             Some(path) => DemoAccount::from_file(identity, clock.clone(), path)
                 .map_err(|error| error.to_string())?,
             None => DemoAccount::new(identity, clock.clone()),
-        })
+        });
+        // The other demo profiles start from the same data (checked above, so it loads again).
+        let (data, clock) = (cli.target.demo_data.clone(), clock.clone());
+        let make: MakeAccount = Box::new(move |identity| match &data {
+            Some(path) => DemoAccount::from_file(identity, clock.clone(), path)
+                .unwrap_or_else(|_| DemoAccount::new(identity, clock.clone())),
+            None => DemoAccount::new(identity, clock.clone()),
+        });
+        (iam.clone(), Arc::new(DemoConnector::new(iam, make)))
     } else {
         let settings = AwsSettings {
             profile: cli.target.profile.clone(),
             region: cli.target.region.clone(),
             endpoint_url: cli.target.endpoint_url.clone(),
         };
-        Arc::new(
-            AwsIam::connect(&settings)
-                .await
-                .map_err(|error| error.to_string())?,
-        )
+        let iam = AwsIam::connect(&settings)
+            .await
+            .map_err(|error| error.to_string())?;
+        (Arc::new(iam), Arc::new(AwsConnector { settings }))
     };
     match cli.command {
         Some(Command::List(args)) => {
@@ -145,12 +155,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 iam_mfa::audit::Outcome::Error(message) => Err(message),
             }
         }
-        None => run_interface(iam, clock, cli.target.demo, cli.redact, cli.qr).await,
+        None => run_interface(iam, connector, clock, cli.target.demo, cli.redact, cli.qr).await,
     }
 }
 
 async fn run_interface(
     iam: Arc<dyn Iam>,
+    connector: Arc<dyn Connector>,
     clock: clock::SharedClock,
     demo: bool,
     redact: bool,
@@ -163,5 +174,5 @@ async fn run_interface(
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let session = Session::new(iam.describe(), demo, redact);
     let (app, effects) = App::new(session, clock.now(), size);
-    Ok(runtime::run(app, effects, iam, clock, qr).await)
+    Ok(runtime::run(app, effects, iam, Some(connector), clock, qr).await)
 }

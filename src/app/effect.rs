@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use zeroize::Zeroizing;
 
 use crate::iam::IamResult;
+use crate::iam::connect::{ConnectFailure, ProfileInfo};
 pub use crate::iam::{Reply, Request};
 
 /// Identifies one request; unique for the life of the app.
@@ -33,6 +34,16 @@ pub enum Effect {
         path: PathBuf,
         contents: Zeroizing<Vec<u8>>,
     },
+    /// List the profiles of the shared config files (answered with [`Response::Profiles`]).
+    ListProfiles {
+        ticket: Ticket,
+    },
+    /// Connect the whole app to another profile (answered with [`Response::Switched`]); the runtime
+    /// keeps the current backend unless the new one answers.
+    SwitchProfile {
+        ticket: Ticket,
+        profile: String,
+    },
     Quit,
 }
 
@@ -56,6 +67,15 @@ impl std::fmt::Debug for Effect {
                 .field("path", path)
                 .field("contents", &"<redacted>")
                 .finish(),
+            Self::ListProfiles { ticket } => f
+                .debug_struct("ListProfiles")
+                .field("ticket", ticket)
+                .finish(),
+            Self::SwitchProfile { ticket, profile } => f
+                .debug_struct("SwitchProfile")
+                .field("ticket", ticket)
+                .field("profile", profile)
+                .finish(),
             Self::Quit => f.write_str("Quit"),
         }
     }
@@ -68,6 +88,16 @@ pub enum Response {
     /// Where the text went ("system clipboard", "terminal (OSC 52)"), or why not.
     Copied(Result<String, String>),
     Saved(Result<PathBuf, String>),
+    Profiles(Result<Vec<ProfileInfo>, ConnectFailure>),
+    /// The app now calls through `profile`, described as `backend`; or why not (the old one stays).
+    Switched(Result<Switched, ConnectFailure>),
+}
+
+/// A profile switch that took effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Switched {
+    pub profile: String,
+    pub backend: String,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use crossterm::event::KeyCode;
 
 use super::{Ctx, Event, Nav, Screen, Session};
-use super::{devices, users, virtual_devices, wizard};
+use super::{devices, profiles, users, virtual_devices, wizard};
 use crate::iam::CallerMode;
 
 /// One entry of the home menu.
@@ -13,6 +13,7 @@ pub enum HomeEntry {
     MyDevices,
     Users,
     VirtualDevices,
+    Profiles,
     Quit,
 }
 
@@ -23,6 +24,7 @@ impl HomeEntry {
             Self::MyDevices => "My MFA devices",
             Self::Users => "Users",
             Self::VirtualDevices => "Virtual MFA devices",
+            Self::Profiles => "Profiles",
             Self::Quit => "Quit",
         }
     }
@@ -33,6 +35,7 @@ impl HomeEntry {
             Self::MyDevices => "See, resync, rotate and remove your own devices",
             Self::Users => "Every user with their MFA devices: deactivate, resync, rotate, tags",
             Self::VirtualDevices => "All virtual devices in the account; sweep unassigned orphans",
+            Self::Profiles => "Switch to another AWS profile without restarting",
             Self::Quit => "Leave iam-mfa",
         }
     }
@@ -43,6 +46,7 @@ impl HomeEntry {
             Self::MyDevices => 'm',
             Self::Users => 'u',
             Self::VirtualDevices => 'v',
+            Self::Profiles => 'p',
             Self::Quit => 'q',
         }
     }
@@ -53,10 +57,21 @@ impl HomeEntry {
 pub fn entries(session: &Session) -> Vec<HomeEntry> {
     use HomeEntry::*;
     match session.mode {
-        Some(CallerMode::SelfService) => vec![AssignDevice, MyDevices, VirtualDevices, Quit],
-        Some(CallerMode::Admin) => vec![AssignDevice, Users, MyDevices, VirtualDevices, Quit],
+        Some(CallerMode::SelfService) => {
+            vec![AssignDevice, MyDevices, VirtualDevices, Profiles, Quit]
+        }
+        Some(CallerMode::Admin) => {
+            vec![
+                AssignDevice,
+                Users,
+                MyDevices,
+                VirtualDevices,
+                Profiles,
+                Quit,
+            ]
+        }
         Some(CallerMode::Root | CallerMode::Role) | None => {
-            vec![AssignDevice, Users, VirtualDevices, Quit]
+            vec![AssignDevice, Users, VirtualDevices, Profiles, Quit]
         }
     }
 }
@@ -116,6 +131,9 @@ fn open(ctx: &mut Ctx, entry: HomeEntry) -> Nav {
             Nav::Push(ctx.open(|ctx| {
                 Screen::VirtualDevices(virtual_devices::VirtualDevicesState::open(ctx))
             }))
+        }
+        HomeEntry::Profiles => {
+            Nav::Push(ctx.open(|ctx| Screen::Profiles(profiles::ProfilesState::open(ctx))))
         }
         HomeEntry::Quit => Nav::Quit,
     }

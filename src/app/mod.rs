@@ -14,6 +14,7 @@ pub mod home;
 pub mod manage;
 pub mod mfa_session;
 pub mod pending;
+pub mod profiles;
 pub mod session;
 pub mod status;
 pub mod text_input;
@@ -94,6 +95,7 @@ pub enum Screen {
     UserDevices(devices::DevicesState),
     VirtualDevices(virtual_devices::VirtualDevicesState),
     MfaSession(mfa_session::MfaSessionState),
+    Profiles(profiles::ProfilesState),
 }
 
 impl Screen {
@@ -105,6 +107,7 @@ impl Screen {
             Self::UserDevices(state) => state.update(ctx, event),
             Self::VirtualDevices(state) => state.update(ctx, event),
             Self::MfaSession(state) => state.update(ctx, event),
+            Self::Profiles(state) => state.update(ctx, event),
         }
     }
 
@@ -223,6 +226,23 @@ impl Ctx<'_> {
             path,
             contents,
         });
+        ticket
+    }
+
+    /// Asks for the profiles of the shared config files: `Response::Profiles`.
+    pub fn list_profiles(&mut self) -> Ticket {
+        let ticket = self.core.ticket(self.owner);
+        self.core.effects.push(Effect::ListProfiles { ticket });
+        ticket
+    }
+
+    /// Asks to connect the whole app to `profile`; once it answers the app starts over there (see
+    /// [`App::switched`]), otherwise `Response::Switched(Err(..))` comes back to this screen.
+    pub fn switch_profile(&mut self, profile: String) -> Ticket {
+        let ticket = self.core.ticket(self.owner);
+        self.core
+            .effects
+            .push(Effect::SwitchProfile { ticket, profile });
         ticket
     }
 
@@ -379,6 +399,12 @@ impl App {
     }
 
     fn on_response(&mut self, ticket: Ticket, response: Response) {
+        // The runtime already calls through the new profile: the app follows, whoever asked.
+        if let Response::Switched(Ok(switched)) = response {
+            self.core.owners.remove(&ticket);
+            self.switched(switched);
+            return;
+        }
         match self.core.owners.remove(&ticket) {
             Some(Owner::App) => self.on_app_response(ticket, response),
             Some(Owner::Screen(id)) if self.stack.iter().any(|(sid, _)| *sid == id) => {
@@ -419,6 +445,29 @@ impl App {
             );
             self.app_notice(Status::error(text));
         }
+    }
+
+    /// Starts over on another profile: a new session (identity and mode asked again, no MFA session),
+    /// the home screen alone. Answers still out for the old profile's screens find them gone.
+    fn switched(&mut self, switched: effect::Switched) {
+        let graphics = self.session.graphics;
+        self.session = Session::new(switched.backend, self.session.demo, self.session.redact);
+        self.session.graphics = graphics;
+        self.session.profile = Some(switched.profile.clone());
+        self.stack.clear();
+        self.pending.forget(|_| true);
+        self.others_probe_sent = false;
+        let id = self.core.screen_id();
+        self.push(NewScreen {
+            id,
+            screen: Screen::Home(home::HomeState::default()),
+        });
+        self.app_call(op::CallerIdentity, AppQuery::Identity);
+        self.app_call(op::MayListUsers, AppQuery::MayListUsers);
+        self.app_notice(Status::info(format!(
+            "Now using profile {}",
+            switched.profile
+        )));
     }
 
     /// Asks again whether the caller may list users: a policy that requires MFA for everything denies

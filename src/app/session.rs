@@ -70,6 +70,8 @@ impl Colours {
 pub struct Session {
     /// Where calls go, as the backend describes itself ("demo account", "AWS (profile dev)").
     pub backend: String,
+    /// The profile switched to on the Profiles screen (the one given at start shows in `backend`).
+    pub profile: Option<String>,
     pub demo: bool,
     /// Hide secrets on screen (recordings).
     pub redact: bool,
@@ -92,6 +94,7 @@ impl Session {
     pub fn new(backend: impl Into<String>, demo: bool, redact: bool) -> Self {
         Self {
             backend: backend.into(),
+            profile: None,
             demo,
             redact,
             graphics: None,

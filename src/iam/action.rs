@@ -1,4 +1,4 @@
-//! Every IAM and STS action the product calls, by name. Denials name them, the demo account authorizes
+//! Every IAM, STS and Organizations action the product calls, by name. Denials name them, the demo account authorizes
 //! them, the fault and recording layers count and fail calls by them: one vocabulary instead of
 //! `"iam:..."` strings, so a typo is a compile error rather than a test that silently never matches.
 
@@ -46,6 +46,8 @@ actions! {
     GetAccountSummary = "iam:GetAccountSummary",
     GenerateCredentialReport = "iam:GenerateCredentialReport",
     GetCredentialReport = "iam:GetCredentialReport",
+    ListAccounts = "organizations:ListAccounts",
+    AssumeRole = "sts:AssumeRole",
 }
 
 impl Action {
@@ -72,7 +74,9 @@ mod tests {
         let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
         for name in &names {
             assert!(
-                name.starts_with("iam:") || name.starts_with("sts:"),
+                ["iam:", "sts:", "organizations:"]
+                    .iter()
+                    .any(|service| name.starts_with(service)),
                 "{name}"
             );
         }

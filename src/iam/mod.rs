@@ -8,11 +8,13 @@
 mod account;
 mod action;
 pub mod aws;
+pub mod connect;
 pub mod demo;
 mod error;
 pub mod faults;
 pub mod layer;
 mod operations;
+pub mod org;
 pub mod recording;
 mod types;
 pub mod validate;
@@ -21,6 +23,7 @@ pub use account::*;
 pub use action::Action;
 pub use error::{IamError, IamResult};
 pub use operations::{Arg, Borrowed, Code, Iam, Operation, Reply, Request, op};
+pub use org::{AccountStatus, OrgAccount};
 pub use types::*;
 
 /// IAM's largest page: lists ask for it so that a thousand devices take one round trip.

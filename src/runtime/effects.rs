@@ -9,14 +9,22 @@ use zeroize::Zeroizing;
 
 use super::copy::{self, PendingClear};
 use super::executor;
+use crate::app::effect::Switched;
 use crate::app::{Effect, Msg, Request, Response, Ticket};
 use crate::iam::Iam;
+use crate::iam::connect::{ConnectFailure, Connector};
 
 /// Messages into the loop: for the app, or for the terminal itself.
 pub enum LoopMsg {
     App(Msg),
     /// Bytes for the terminal, e.g. an OSC 52 clipboard sequence.
     WriteTerminal(Zeroizing<String>),
+    /// A profile switch's new backend (or why not), for [`Effects::connected`].
+    Connected {
+        ticket: Ticket,
+        profile: String,
+        result: Result<Arc<dyn Iam>, ConnectFailure>,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -32,6 +40,8 @@ pub struct Effects {
     /// Device creations sent and not yet answered: at exit their answers are awaited, so that a device
     /// created at the last moment is known to the app and removed with the rest.
     creating: HashSet<Ticket>,
+    /// Lists profiles and connects to one; without it the app cannot switch.
+    connector: Option<Arc<dyn Connector>>,
 }
 
 impl Effects {
@@ -41,7 +51,18 @@ impl Effects {
             tx,
             clipboard: PendingClear::default(),
             creating: HashSet::new(),
+            connector: None,
         }
+    }
+
+    pub fn with_connector(mut self, connector: Option<Arc<dyn Connector>>) -> Self {
+        self.connector = connector;
+        self
+    }
+
+    /// The backend calls go to from now on: the app switched profiles.
+    fn switch_to(&mut self, iam: Arc<dyn Iam>) {
+        self.iam = iam;
     }
 
     pub fn iam(&self) -> &dyn Iam {
@@ -116,9 +137,54 @@ impl Effects {
                     answer(ticket, Response::Saved(result));
                 });
             }
+            Effect::ListProfiles { ticket } => {
+                let connector = self.connector.clone();
+                tokio::spawn(async move {
+                    let result = match connector {
+                        Some(connector) => connector.profiles().await,
+                        None => Err(no_connector()),
+                    };
+                    answer(ticket, Response::Profiles(result));
+                });
+            }
+            Effect::SwitchProfile { ticket, profile } => {
+                let connector = self.connector.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match connector {
+                        Some(connector) => connector.connect(&profile).await,
+                        None => Err(no_connector()),
+                    };
+                    let _ = tx.send(LoopMsg::Connected {
+                        ticket,
+                        profile,
+                        result,
+                    });
+                });
+            }
             Effect::Quit => {}
         }
     }
+
+    /// A connection made on a task becomes the backend here, on the loop, before the app hears of it:
+    /// every request the app sends after the answer goes to the new profile.
+    pub fn connected(
+        &mut self,
+        ticket: Ticket,
+        profile: String,
+        result: Result<Arc<dyn Iam>, ConnectFailure>,
+    ) -> Msg {
+        let result = result.map(|iam| {
+            let backend = iam.describe();
+            self.switch_to(iam);
+            Switched { profile, backend }
+        });
+        Msg::Response(ticket, Response::Switched(result))
+    }
+}
+
+fn no_connector() -> ConnectFailure {
+    ConnectFailure("Switching profiles is not available here".into())
 }
 
 /// The one request whose answer the exit path waits for.

@@ -120,6 +120,17 @@ where
                         return Ending::Quit;
                     }
                 }
+                LoopMsg::Connected {
+                    ticket,
+                    profile,
+                    result,
+                } => {
+                    redraw = true;
+                    let msg = effects.connected(ticket, profile, result);
+                    if effects.apply(app, msg) == Flow::Quit {
+                        return Ending::Quit;
+                    }
+                }
                 LoopMsg::WriteTerminal(bytes) => {
                     if let Err(error) = tty.write_all(bytes.as_bytes()).and_then(|()| tty.flush()) {
                         return Ending::TerminalFailed(format!("writing: {error}"));

@@ -33,6 +33,7 @@ use crate::app::{App, Colours, Effect};
 use crate::cli::QrOutput;
 use crate::clock::SharedClock;
 use crate::iam::Iam;
+use crate::iam::connect::Connector;
 use effects::Effects;
 use event_loop::{Ending, Inputs};
 
@@ -41,6 +42,7 @@ pub async fn run(
     mut app: App,
     initial: Vec<Effect>,
     iam: Arc<dyn Iam>,
+    connector: Option<Arc<dyn Connector>>,
     clock: SharedClock,
     qr: QrOutput,
 ) -> ExitCode {
@@ -66,7 +68,7 @@ pub async fn run(
     }
     let mut kitty = graphics::KittyImage::default();
     let (tx, answers) = mpsc::unbounded_channel();
-    let mut effects = Effects::new(iam, tx);
+    let mut effects = Effects::new(iam, tx).with_connector(connector);
     let mut inputs = Inputs {
         events: EventStream::new(),
         signals,

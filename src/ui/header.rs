@@ -39,6 +39,9 @@ fn status_line(session: &Session, now: UnixSeconds) -> Line<'static> {
     if session.redact {
         parts.push(Span::styled("secrets hidden", theme::warning()));
     }
+    if let Some(profile) = &session.profile {
+        parts.push(Span::styled(format!("profile {profile}"), theme::accent()));
+    }
     parts.push(Span::styled(session.backend.clone(), theme::accent()));
     for (i, part) in parts.into_iter().enumerate() {
         if i > 0 {

@@ -8,6 +8,7 @@ pub mod help;
 pub mod home;
 pub mod manage;
 pub mod mfa_session;
+pub mod profiles;
 pub mod qr;
 pub mod theme;
 pub mod users;
@@ -57,6 +58,7 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
         Screen::UserDevices(state) => devices::render(frame, area, state, app),
         Screen::VirtualDevices(state) => virtual_devices::render(frame, area, state, app),
         Screen::MfaSession(state) => mfa_session::render(frame, area, state, app),
+        Screen::Profiles(state) => profiles::render(frame, area, state, app),
     }
 }
 
@@ -69,6 +71,7 @@ pub fn screen_hints(screen: &Screen) -> Vec<KeyHint> {
         Screen::UserDevices(state) => devices::hints(state),
         Screen::VirtualDevices(state) => virtual_devices::hints(state),
         Screen::MfaSession(state) => mfa_session::hints(state),
+        Screen::Profiles(state) => profiles::hints(state),
     }
 }
 

@@ -4,8 +4,10 @@
 
 mod convert;
 mod errors;
+mod org;
 mod pages;
 mod preflight;
+pub mod profiles;
 mod retries;
 mod session;
 

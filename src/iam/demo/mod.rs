@@ -9,6 +9,7 @@
 mod data;
 mod derive;
 mod policy;
+pub mod profiles;
 mod session;
 mod state;
 #[cfg(test)]
