@@ -533,24 +533,18 @@ impl Iam for AwsIam {
             .send()
             .await
             .map_err(|e| self.fail(Action::GetSessionToken, e))?;
-        let temporary = output.credentials.ok_or_else(|| IamError::Other {
-            code: None,
-            message: "GetSessionToken answered without credentials".into(),
-        })?;
-        let expires = SystemTime::try_from(temporary.expiration).map_err(|_| IamError::Other {
-            code: None,
-            message: "GetSessionToken answered with an unreadable expiry time".into(),
-        })?;
-        let credentials = Credentials::new(
-            temporary.access_key_id,
-            temporary.secret_access_key,
-            Some(temporary.session_token),
-            Some(expires),
-            SESSION_PROVIDER_NAME,
-        );
+        let credentials =
+            temporary_credentials(output.credentials, "GetSessionToken", SESSION_PROVIDER_NAME)?;
+        // temporary_credentials always sets the expiry.
+        let expires = credentials.expiry().unwrap_or(SystemTime::UNIX_EPOCH);
+        let expires_secs = expires
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |since| {
+                i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+            });
         let info = MfaSession {
             serial: serial.to_string(),
-            expires_at: Timestamp(temporary.expiration.secs()),
+            expires_at: Timestamp(expires_secs),
         };
         let active = ActiveSession {
             info: info.clone(),
@@ -572,6 +566,30 @@ impl Iam for AwsIam {
     fn describe(&self) -> String {
         self.description.clone()
     }
+}
+
+/// STS's temporary credentials (GetSessionToken, AssumeRole) as the SDK's, with their expiry; an answer
+/// without them, or with an expiry time that cannot be read, is an error naming the operation.
+fn temporary_credentials(
+    answered: Option<aws_sdk_sts::types::Credentials>,
+    operation: &str,
+    provider: &'static str,
+) -> IamResult<Credentials> {
+    let temporary = answered.ok_or_else(|| IamError::Other {
+        code: None,
+        message: format!("{operation} answered without credentials"),
+    })?;
+    let expires = SystemTime::try_from(temporary.expiration).map_err(|_| IamError::Other {
+        code: None,
+        message: format!("{operation} answered with an unreadable expiry time"),
+    })?;
+    Ok(Credentials::new(
+        temporary.access_key_id,
+        temporary.secret_access_key,
+        Some(temporary.session_token),
+        Some(expires),
+        provider,
+    ))
 }
 
 #[cfg(test)]

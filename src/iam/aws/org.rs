@@ -3,14 +3,12 @@
 //! credentials, which stay inside it.
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use async_trait::async_trait;
-use aws_credential_types::Credentials;
 
 use super::AwsIam;
 use crate::iam::org::{Organization, RoleMfa, role_arn};
-use crate::iam::{Action, Iam, IamError, IamResult};
+use crate::iam::{Action, Iam, IamResult};
 
 /// Shows in CloudTrail of the member account as the session name: who did it, through which tool.
 const ROLE_SESSION_NAME: &str = "iam-mfa";
@@ -50,21 +48,8 @@ impl Organization for AwsIam {
             .send()
             .await
             .map_err(|e| self.fail(Action::AssumeRole, e))?;
-        let temporary = output.credentials.ok_or_else(|| IamError::Other {
-            code: None,
-            message: "AssumeRole answered without credentials".into(),
-        })?;
-        let expires = SystemTime::try_from(temporary.expiration).map_err(|_| IamError::Other {
-            code: None,
-            message: "AssumeRole answered with an unreadable expiry time".into(),
-        })?;
-        let credentials = Credentials::new(
-            temporary.access_key_id,
-            temporary.secret_access_key,
-            Some(temporary.session_token),
-            Some(expires),
-            PROVIDER_NAME,
-        );
+        let credentials =
+            super::temporary_credentials(output.credentials, "AssumeRole", PROVIDER_NAME)?;
         let description = format!("account {account_id} as role {role_name}");
         Ok(Arc::new(AwsIam::new(
             self.base.with_credentials(credentials),
