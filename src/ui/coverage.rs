@@ -114,11 +114,11 @@ fn render_failing(frame: &mut Frame, area: Rect, state: &CoverageState, app: &Ap
     let [title_area, list_area, detail_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(3),
+        Constraint::Length(6),
     ])
     .areas(inner);
     frame.render_widget(Line::styled(control.title, theme::title()), title_area);
-    let verdict = crate::coverage::controls::judge(control.check, state_picture(state));
+    let verdict = crate::coverage::controls::judge(control.check, state.picture());
     if failing.is_empty() {
         let text = match &verdict.status {
             Status::Waiting => "Checking…".to_string(),
@@ -144,27 +144,29 @@ fn render_failing(frame: &mut Frame, area: Rect, state: &CoverageState, app: &Ap
         Row::new(["Principal", "Why"]),
         cursor,
     );
+    // The selected finding in full (the Why column may cut it), and what to do about it.
     let detail = match state.selected_finding() {
-        Some(finding) if finding.is_root() => {
-            Line::raw(super::wizard::type_step::root_console_path(app))
+        Some(finding) => {
+            let fix = if finding.is_root() {
+                Line::raw(super::wizard::type_step::root_console_path(app))
+            } else {
+                Line::from(vec![
+                    Span::styled("a", theme::key()),
+                    Span::styled(
+                        format!(" assigns an MFA device to {}", finding.principal),
+                        theme::dim(),
+                    ),
+                ])
+            };
+            let reason = format!("{}: {}", finding.principal, finding.reason);
+            vec![Line::styled(reason, theme::warning()), fix]
         }
-        Some(finding) => Line::from(vec![
-            Span::styled("a", theme::key()),
-            Span::styled(
-                format!(" assigns an MFA device to {}", finding.principal),
-                theme::dim(),
-            ),
-        ]),
-        None => Line::raw(""),
+        None => Vec::new(),
     };
     frame.render_widget(
         Paragraph::new(detail).wrap(Wrap { trim: true }),
         detail_area,
     );
-}
-
-fn state_picture(state: &CoverageState) -> &crate::coverage::Picture {
-    state.picture()
 }
 
 pub fn hints(state: &CoverageState) -> Vec<KeyHint> {

@@ -95,7 +95,10 @@ async fn iam6_names_roots_virtual_device_and_the_console_path() {
     open_failing(&mut h, "IAM.6").await;
     let text = h.screen_text();
     assert!(text.contains("<root_account>"), "{text}");
-    assert!(text.contains("virtual"), "{text}");
+    assert!(
+        text.contains("ops-shared-phone is a virtual device"),
+        "{text}"
+    );
     assert!(
         text.contains("can only be set in the console"),
         "the console path for root: {text}"
