@@ -3,7 +3,7 @@
 use crossterm::event::KeyCode;
 
 use super::{Ctx, Event, Nav, Screen, Session};
-use super::{devices, profiles, users, virtual_devices, wizard};
+use super::{coverage, devices, profiles, users, virtual_devices, wizard};
 use crate::iam::CallerMode;
 
 /// One entry of the home menu.
@@ -12,6 +12,7 @@ pub enum HomeEntry {
     AssignDevice,
     MyDevices,
     Users,
+    Coverage,
     VirtualDevices,
     Profiles,
     Quit,
@@ -23,6 +24,7 @@ impl HomeEntry {
             Self::AssignDevice => "Assign MFA device",
             Self::MyDevices => "My MFA devices",
             Self::Users => "Users",
+            Self::Coverage => "Coverage",
             Self::VirtualDevices => "Virtual MFA devices",
             Self::Profiles => "Profiles",
             Self::Quit => "Quit",
@@ -34,6 +36,9 @@ impl HomeEntry {
             Self::AssignDevice => "Enroll an authenticator app or a hardware TOTP token for a user",
             Self::MyDevices => "See, resync, rotate and remove your own devices",
             Self::Users => "Every user with their MFA devices: deactivate, resync, rotate, tags",
+            Self::Coverage => {
+                "Who can sign in without MFA: IAM.5/19/9/6 and CIS 2.10/2.5/2.6, live"
+            }
             Self::VirtualDevices => "All virtual devices in the account; sweep unassigned orphans",
             Self::Profiles => "Switch to another AWS profile without restarting",
             Self::Quit => "Leave iam-mfa",
@@ -45,6 +50,7 @@ impl HomeEntry {
             Self::AssignDevice => 'a',
             Self::MyDevices => 'm',
             Self::Users => 'u',
+            Self::Coverage => 'c',
             Self::VirtualDevices => 'v',
             Self::Profiles => 'p',
             Self::Quit => 'q',
@@ -64,6 +70,7 @@ pub fn entries(session: &Session) -> Vec<HomeEntry> {
             vec![
                 AssignDevice,
                 Users,
+                Coverage,
                 MyDevices,
                 VirtualDevices,
                 Profiles,
@@ -71,7 +78,14 @@ pub fn entries(session: &Session) -> Vec<HomeEntry> {
             ]
         }
         Some(CallerMode::Root | CallerMode::Role) | None => {
-            vec![AssignDevice, Users, VirtualDevices, Profiles, Quit]
+            vec![
+                AssignDevice,
+                Users,
+                Coverage,
+                VirtualDevices,
+                Profiles,
+                Quit,
+            ]
         }
     }
 }
@@ -118,6 +132,9 @@ fn open(ctx: &mut Ctx, entry: HomeEntry) -> Nav {
             Nav::Push(ctx.open(|ctx| Screen::Wizard(Box::new(wizard::WizardState::open(ctx)))))
         }
         HomeEntry::Users => Nav::Push(ctx.open(|ctx| Screen::Users(users::UsersState::open(ctx)))),
+        HomeEntry::Coverage => {
+            Nav::Push(ctx.open(|ctx| Screen::Coverage(coverage::CoverageState::open(ctx))))
+        }
         HomeEntry::MyDevices => match ctx.session.own_user_name() {
             Some(user_name) => Nav::Push(
                 ctx.open(|ctx| Screen::UserDevices(devices::DevicesState::open(ctx, user_name))),

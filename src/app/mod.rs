@@ -7,6 +7,7 @@
 //! in the stack, and dropped once it is gone.
 
 pub mod code_entry;
+pub mod coverage;
 pub mod devices;
 pub mod effect;
 pub mod graphics;
@@ -92,6 +93,7 @@ pub enum Screen {
     Home(home::HomeState),
     Wizard(Box<wizard::WizardState>),
     Users(users::UsersState),
+    Coverage(coverage::CoverageState),
     UserDevices(devices::DevicesState),
     VirtualDevices(virtual_devices::VirtualDevicesState),
     MfaSession(mfa_session::MfaSessionState),
@@ -104,6 +106,7 @@ impl Screen {
             Self::Home(state) => state.update(ctx, event),
             Self::Wizard(state) => state.update(ctx, event),
             Self::Users(state) => state.update(ctx, event),
+            Self::Coverage(state) => state.update(ctx, event),
             Self::UserDevices(state) => state.update(ctx, event),
             Self::VirtualDevices(state) => state.update(ctx, event),
             Self::MfaSession(state) => state.update(ctx, event),

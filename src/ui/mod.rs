@@ -1,5 +1,6 @@
 //! Rendering: pure functions of `&App` onto a ratatui frame. No I/O, no state changes.
 
+pub mod coverage;
 pub mod devices;
 pub mod field;
 pub mod graphics;
@@ -55,6 +56,7 @@ fn render_screen(frame: &mut Frame, area: Rect, app: &App) {
         Screen::Home(state) => home::render(frame, area, state, app),
         Screen::Wizard(state) => wizard::render(frame, area, state, app),
         Screen::Users(state) => users::render(frame, area, state, app),
+        Screen::Coverage(state) => coverage::render(frame, area, state, app),
         Screen::UserDevices(state) => devices::render(frame, area, state, app),
         Screen::VirtualDevices(state) => virtual_devices::render(frame, area, state, app),
         Screen::MfaSession(state) => mfa_session::render(frame, area, state, app),
@@ -68,6 +70,7 @@ pub fn screen_hints(screen: &Screen) -> Vec<KeyHint> {
         Screen::Home(state) => home::hints(state),
         Screen::Wizard(state) => wizard::hints(state),
         Screen::Users(state) => users::hints(state),
+        Screen::Coverage(state) => coverage::hints(state),
         Screen::UserDevices(state) => devices::hints(state),
         Screen::VirtualDevices(state) => virtual_devices::hints(state),
         Screen::MfaSession(state) => mfa_session::hints(state),

@@ -14,7 +14,7 @@ mod serial_step;
 mod step_header;
 #[cfg(test)]
 mod tests;
-mod type_step;
+pub mod type_step;
 mod user_step;
 
 use ratatui::Frame;

@@ -28,12 +28,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &WizardState, app: &App) {
         let note = vec![
             Line::styled("You are signed in as the root user.", theme::warning()),
             Line::raw(format!(
-                "This enrolls the IAM user's device. MFA for the root user itself can only be set in the console ({}): account menu > Security credentials > Assign MFA device.",
-                console_url(app)
+                "This enrolls the IAM user's device. {}",
+                root_console_path(app)
             )),
         ];
         frame.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), root_area);
     }
+}
+
+/// Where root's own MFA is set: the console only (the Coverage screen says it too).
+pub fn root_console_path(app: &App) -> String {
+    format!(
+        "MFA for the root user itself can only be set in the console ({}): account menu > Security credentials > Assign MFA device.",
+        console_url(app)
+    )
 }
 
 fn console_url(app: &App) -> &'static str {
