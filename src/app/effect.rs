@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::iam::IamResult;
 pub use crate::iam::{Reply, Request};
+pub use crate::secret_file::SaveError;
 
 /// Identifies one request; unique for the life of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,11 +28,13 @@ pub enum Effect {
         ticket: Ticket,
         text: Zeroizing<String>,
     },
-    /// Write a file the user asked for, owner-only (0600).
+    /// Write a file the user asked for, owner-only (0600); `~` is the home directory. An existing file
+    /// is replaced only with `overwrite`.
     Save {
         ticket: Ticket,
         path: PathBuf,
         contents: Zeroizing<Vec<u8>>,
+        overwrite: bool,
     },
     Quit,
 }
@@ -67,7 +70,8 @@ pub enum Response {
     Iam(IamResult<Reply>),
     /// Where the text went ("system clipboard", "terminal (OSC 52)"), or why not.
     Copied(Result<String, String>),
-    Saved(Result<PathBuf, String>),
+    /// The path written (`~` expanded), or why not.
+    Saved(Result<PathBuf, SaveError>),
 }
 
 #[cfg(test)]
@@ -84,6 +88,7 @@ mod tests {
             ticket: Ticket(2),
             path: "/tmp/secret.txt".into(),
             contents: Zeroizing::new(b"JBSWY3DPEHPK3PXP".to_vec()),
+            overwrite: false,
         };
         let shown = format!("{copy:?} {save:?}");
         assert!(!shown.contains("JBSWY3DP"), "{shown}");
