@@ -127,6 +127,23 @@ impl Headless {
         }
     }
 
+    /// As [`settle`](Self::settle), but an effect not carried out within `wait` is dropped, as a request
+    /// that never answers stays in flight (for `Fault::Hang` and `HangAfterApplying`). Answers how many.
+    pub async fn settle_for(&mut self, wait: std::time::Duration) -> usize {
+        let mut hung = 0;
+        while let Some(effect) = self.pending.pop_front() {
+            match tokio::time::timeout(wait, self.carry_out(effect)).await {
+                Ok(Some((ticket, response))) => {
+                    let more = self.app.update(Msg::Response(ticket, response));
+                    self.pending.extend(more);
+                }
+                Ok(None) => {}
+                Err(_) => hung += 1,
+            }
+        }
+        hung
+    }
+
     /// How many effects are waiting (with `auto_reply` off).
     pub fn pending_count(&self) -> usize {
         self.pending.len()
@@ -154,7 +171,13 @@ impl Headless {
                 ticket,
                 path,
                 contents,
+                overwrite,
             } => {
+                // A file system of the files saved so far: a second save to a name needs `overwrite`.
+                if !overwrite && self.saved.iter().any(|(saved, _)| *saved == path) {
+                    let exists = crate::secret_file::SaveError::Exists(path);
+                    return Some((ticket, Response::Saved(Err(exists))));
+                }
                 self.saved.push((path.clone(), contents));
                 Some((ticket, Response::Saved(Ok(path))))
             }

@@ -31,6 +31,44 @@ pub fn write_owner_only(path: &Path, bytes: &[u8], overwrite: bool) -> io::Resul
     sync_directory_of(path)
 }
 
+/// Why a save did not happen, for the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveError {
+    /// Something is already there (the expanded path): the user may choose to overwrite it.
+    Exists(PathBuf),
+    Failed(String),
+}
+
+/// Saves as the user asked: `~` expanded against `home`, an existing name reported as
+/// [`SaveError::Exists`] unless `overwrite`. Answers the path written.
+pub fn save(
+    path: &Path,
+    bytes: &[u8],
+    overwrite: bool,
+    home: Option<&Path>,
+) -> Result<PathBuf, SaveError> {
+    let path = expand_home(path, home);
+    match write_owner_only(&path, bytes, overwrite) {
+        Ok(()) => Ok(path),
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => Err(SaveError::Exists(path)),
+        Err(error) => Err(SaveError::Failed(format!("{}: {error}", path.display()))),
+    }
+}
+
+/// `~` and `~/...` name the home directory, as in a shell; `~user` and everything else stay as typed.
+pub fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {
+    let Some(home) = home else {
+        return path.to_path_buf();
+    };
+    let mut components = path.components();
+    match components.next() {
+        Some(std::path::Component::Normal(first)) if first == "~" => {
+            home.join(components.as_path())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
 /// `create_new` is O_CREAT|O_EXCL: it fails on any existing name and never follows a symlink.
 fn create_owner_only(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
@@ -238,6 +276,35 @@ mod tests {
         assert!(write_owner_only(&sub, b"new", true).is_err());
         assert!(sub.join("inside").exists());
         assert_eq!(names_in(dir.path()), vec!["seed.txt", "sub"]);
+    }
+
+    #[test]
+    fn a_tilde_is_the_home_directory() {
+        let home = Path::new("/home/ada");
+        assert_eq!(
+            expand_home(Path::new("~/mfa/qr.png"), Some(home)),
+            Path::new("/home/ada/mfa/qr.png")
+        );
+        assert_eq!(expand_home(Path::new("~"), Some(home)), home);
+        for kept in ["~ada/qr.png", "qr~.png", "/tmp/~/qr.png"] {
+            assert_eq!(expand_home(Path::new(kept), Some(home)), Path::new(kept));
+        }
+        assert_eq!(expand_home(Path::new("~/x"), None), Path::new("~/x"));
+    }
+
+    #[test]
+    fn save_says_an_existing_file_exists_and_overwrites_when_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = save(Path::new("~/s.txt"), b"one", false, Some(dir.path())).unwrap();
+        assert_eq!(written, dir.path().join("s.txt"));
+        let again = save(Path::new("~/s.txt"), b"two", false, Some(dir.path()));
+        assert_eq!(again, Err(SaveError::Exists(dir.path().join("s.txt"))));
+        assert_eq!(fs::read(&written).unwrap(), b"one", "left alone");
+        save(Path::new("~/s.txt"), b"two", true, Some(dir.path())).unwrap();
+        assert_eq!(fs::read(&written).unwrap(), b"two");
+        assert_eq!(mode_of(&written) & 0o777, OWNER_ONLY_MODE);
+        let missing = save(Path::new("~/no/s.txt"), b"x", false, Some(dir.path()));
+        assert!(matches!(missing, Err(SaveError::Failed(why)) if why.contains("no/s.txt")));
     }
 
     #[test]

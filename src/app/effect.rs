@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 use crate::iam::IamResult;
 use crate::iam::connect::{ConnectFailure, ProfileInfo};
 pub use crate::iam::{Reply, Request};
+pub use crate::secret_file::SaveError;
 
 /// Identifies one request; unique for the life of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,11 +29,13 @@ pub enum Effect {
         ticket: Ticket,
         text: Zeroizing<String>,
     },
-    /// Write a file the user asked for, owner-only (0600).
+    /// Write a file the user asked for, owner-only (0600); `~` is the home directory. An existing file
+    /// is replaced only with `overwrite`.
     Save {
         ticket: Ticket,
         path: PathBuf,
         contents: Zeroizing<Vec<u8>>,
+        overwrite: bool,
     },
     /// List the profiles of the shared config files (answered with [`Response::Profiles`]).
     ListProfiles {
@@ -87,7 +90,8 @@ pub enum Response {
     Iam(IamResult<Reply>),
     /// Where the text went ("system clipboard", "terminal (OSC 52)"), or why not.
     Copied(Result<String, String>),
-    Saved(Result<PathBuf, String>),
+    /// The path written (`~` expanded), or why not.
+    Saved(Result<PathBuf, SaveError>),
     Profiles(Result<Vec<ProfileInfo>, ConnectFailure>),
     /// The app now calls through `profile`, described as `backend`; or why not (the old one stays).
     Switched(Result<Switched, ConnectFailure>),
@@ -114,6 +118,7 @@ mod tests {
             ticket: Ticket(2),
             path: "/tmp/secret.txt".into(),
             contents: Zeroizing::new(b"JBSWY3DPEHPK3PXP".to_vec()),
+            overwrite: false,
         };
         let shown = format!("{copy:?} {save:?}");
         assert!(!shown.contains("JBSWY3DP"), "{shown}");

@@ -10,6 +10,7 @@ pub mod code_entry;
 pub mod coverage;
 pub mod devices;
 pub mod effect;
+pub mod enrollment_marker;
 pub mod graphics;
 pub mod home;
 pub mod manage;
@@ -222,12 +223,14 @@ impl Ctx<'_> {
         &mut self,
         path: std::path::PathBuf,
         contents: zeroize::Zeroizing<Vec<u8>>,
+        overwrite: bool,
     ) -> Ticket {
         let ticket = self.core.ticket(self.owner);
         self.core.effects.push(Effect::Save {
             ticket,
             path,
             contents,
+            overwrite,
         });
         ticket
     }

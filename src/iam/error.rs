@@ -126,6 +126,30 @@ impl IamError {
         message.to_ascii_lowercase().contains("explicit deny")
     }
 
+    /// A failure after which the call may still have taken effect (DESIGN.md 5b): no answer in time, a
+    /// dropped connection, a 5xx, throttling after the SDK's retries (an earlier attempt may have timed
+    /// out after IAM applied it). The answers a retry of an applied call gets (EntityAlreadyExists,
+    /// NoSuchEntity, DeleteConflict) depend on the call and are judged where it is made.
+    pub fn may_hide_a_change(&self) -> bool {
+        matches!(
+            self,
+            Self::Network(_) | Self::ServiceFailure(_) | Self::Throttled(_) | Self::Other { .. }
+        )
+    }
+
+    /// True for an AccessDenied of `action`, whether the call was that action or needed it on the side
+    /// (AWS names it in the message: CreateVirtualMFADevice with tags needs iam:TagMFADevice).
+    pub fn denies(&self, action: Action) -> bool {
+        match self {
+            Self::AccessDenied {
+                action: called,
+                message,
+                ..
+            } => *called == action || message.contains(action.as_str()),
+            _ => false,
+        }
+    }
+
     /// Errors worth a retry button rather than a change of input.
     pub fn is_transient(&self) -> bool {
         matches!(

@@ -129,11 +129,12 @@ impl Effects {
                 ticket,
                 path,
                 contents,
+                overwrite,
             } => {
                 tokio::task::spawn_blocking(move || {
-                    let result = crate::secret_file::write_owner_only(&path, &contents, false)
-                        .map(|()| path)
-                        .map_err(|error| error.to_string());
+                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                    let result =
+                        crate::secret_file::save(&path, &contents, overwrite, home.as_deref());
                     answer(ticket, Response::Saved(result));
                 });
             }

@@ -6,13 +6,15 @@ use std::sync::Arc;
 use crossterm::event::KeyCode;
 
 use super::*;
+use crate::app::enrollment_marker::marker;
 use crate::app::manage::testing::{
     self, demo_serial, on_account, press, recorded, virtual_devices,
 };
 use crate::clock::ManualClock;
 use crate::headless::{FIXED_NOW, Headless};
-use crate::iam::Action;
 use crate::iam::demo::{DemoAccount, DemoIdentity};
+use crate::iam::faults::{Fault, FaultIam, Times};
+use crate::iam::{Action, IamError, NewVirtualDevice};
 use crate::otp::window;
 
 const ORPHANS: [&str; 3] = ["ben.carter-iphone", "emma.schmidt", "hannah.kim-new-phone"];
@@ -176,6 +178,199 @@ async fn enter_opens_the_assigned_users_devices() {
     h.press_code(KeyCode::Enter).await;
     let user = testing::devices(&h).user_name.clone();
     assert!(!user.is_empty());
+}
+
+// ----- enrollments in progress and faults -----
+
+/// Another run's wizard, `minutes_ago` into its enrollment: an unassigned device with the marker.
+async fn another_runs_device(h: &Headless, name: &str, minutes_ago: u64) -> String {
+    let device = NewVirtualDevice {
+        name: name.into(),
+        path: None,
+        tags: vec![marker(FIXED_NOW - minutes_ago * 60)],
+    };
+    let created = h.iam.create_virtual_mfa_device(&device).await.unwrap();
+    created.serial
+}
+
+#[tokio::test]
+async fn the_sweep_leaves_out_another_runs_enrollment_in_progress_and_says_why() {
+    let (mut h, _) = recorded(DemoIdentity::Admin, 120, 40).await;
+    let running = another_runs_device(&h, "run1-phone", 2).await;
+    let stale = another_runs_device(&h, "run0-phone", 20).await;
+    open(&mut h).await;
+    press(&mut h, 'u').await;
+    press(&mut h, 'd').await;
+    let confirm = virtual_devices(&h)
+        .confirm
+        .as_ref()
+        .expect("the confirmation");
+    assert_eq!(confirm.lines[0], "Delete 4 unassigned virtual MFA devices:");
+    assert!(!confirm.action.contains(&running));
+    assert!(
+        confirm.action.contains(&stale),
+        "an old marker is abandoned"
+    );
+    let left_out = confirm
+        .lines
+        .iter()
+        .position(|line| line.starts_with("Left out"))
+        .expect("the devices left out are named");
+    assert_eq!(
+        confirm.lines[left_out + 1..left_out + 3],
+        [
+            format!("  {running}"),
+            "    enrollment in progress since 14:12 UTC by another run".to_string()
+        ]
+    );
+    let text = h.screen_text();
+    assert!(
+        text.contains("enrollment in progress since 14:12 UTC by another run"),
+        "{text}"
+    );
+    assert!(text.contains("press ! to delete them too"), "{text}");
+    press(&mut h, 'y').await;
+    assert_eq!(testing::unassigned_serials(&h).await, [running]);
+}
+
+#[tokio::test]
+async fn insisting_sweeps_an_enrollment_in_progress_too() {
+    let (mut h, _) = recorded(DemoIdentity::Admin, 120, 40).await;
+    let running = another_runs_device(&h, "run1-phone", 2).await;
+    open(&mut h).await;
+    press(&mut h, 'u').await;
+    press(&mut h, 'd').await;
+    press(&mut h, '!').await;
+    let confirm = virtual_devices(&h)
+        .confirm
+        .as_ref()
+        .expect("the confirmation");
+    assert!(confirm.action.contains(&running));
+    assert!(
+        h.screen_text()
+            .contains("you insisted: enrollment in progress"),
+        "{}",
+        h.screen_text()
+    );
+    press(&mut h, 'y').await;
+    assert!(testing::unassigned_serials(&h).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_sweep_of_only_an_enrollment_in_progress_deletes_nothing_on_y() {
+    let (mut h, iam) = recorded(DemoIdentity::Admin, 120, 40).await;
+    let running = another_runs_device(&h, "run1-phone", 2).await;
+    open(&mut h).await;
+    let row = virtual_devices(&h)
+        .devices
+        .loaded()
+        .unwrap()
+        .iter()
+        .position(|d| d.serial == running)
+        .unwrap();
+    for _ in 0..row {
+        h.press_code(KeyCode::Down).await;
+    }
+    press(&mut h, 'd').await;
+    assert!(
+        h.screen_text().contains("Delete 0 unassigned"),
+        "{}",
+        h.screen_text()
+    );
+    press(&mut h, 'y').await;
+    assert_eq!(iam.calls(Action::DeleteVirtualMfaDevice), 0);
+    assert!(testing::unassigned_serials(&h).await.contains(&running));
+}
+
+async fn faulty_sweep(fault: Fault) -> (Headless, Arc<FaultIam>) {
+    let clock = ManualClock::at(FIXED_NOW);
+    let demo = DemoAccount::new(DemoIdentity::Admin, Arc::new(clock.clone()));
+    let faults = Arc::new(FaultIam::new(Arc::new(demo)));
+    let mut h = Headless::new(faults.clone(), clock, true, 120, 40).await;
+    open(&mut h).await;
+    press(&mut h, 'u').await;
+    press(&mut h, 'd').await;
+    faults.inject(Action::DeleteVirtualMfaDevice, fault, Times::Next(1));
+    press(&mut h, 'y').await;
+    (h, faults)
+}
+
+#[tokio::test]
+async fn a_sweep_delete_whose_answer_was_lost_is_reported_deleted() {
+    for error in [
+        IamError::ServiceFailure("internal failure [injected]".into()),
+        IamError::Network("127.0.0.1 did not answer in time".into()),
+        IamError::NoSuchEntity("gone [injected]".into()),
+    ] {
+        let (mut h, faults) = faulty_sweep(Fault::LoseAnswer(error.clone())).await;
+        let sweep = virtual_devices(&h).sweep.as_ref().unwrap();
+        assert_eq!(sweep.deleted.len(), 3, "{error:?}: {:?}", sweep.failed);
+        assert!(
+            h.screen_text().contains("Deleted 3:"),
+            "{}",
+            h.screen_text()
+        );
+        let left = faults
+            .below()
+            .list_virtual_mfa_devices(AssignmentFilter::Unassigned);
+        assert!(left.await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_sweep_delete_that_failed_before_is_reported_failed_and_the_device_stays() {
+    let failure = IamError::ServiceFailure("internal failure [injected]".into());
+    let (mut h, faults) = faulty_sweep(Fault::FailBefore(failure)).await;
+    let sweep = virtual_devices(&h).sweep.as_ref().unwrap();
+    assert_eq!((sweep.deleted.len(), sweep.failed.len()), (2, 1));
+    let text = h.screen_text();
+    assert!(
+        text.contains("Failed 1:") && text.contains("Deleted 2:"),
+        "{text}"
+    );
+    let left = faults
+        .below()
+        .list_virtual_mfa_devices(AssignmentFilter::Unassigned);
+    assert_eq!(left.await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_tag_read_that_hangs_holds_the_confirmation_and_deletes_nothing() {
+    let clock = ManualClock::at(FIXED_NOW);
+    let demo = DemoAccount::new(DemoIdentity::Admin, Arc::new(clock.clone()));
+    let faults = Arc::new(FaultIam::new(Arc::new(demo)));
+    let mut h = Headless::new(faults.clone(), clock, true, 120, 40).await;
+    open(&mut h).await;
+    press(&mut h, 'u').await;
+    faults.inject(Action::ListMfaDeviceTags, Fault::Hang, Times::Next(1));
+    h.auto_reply = false;
+    press(&mut h, 'd').await;
+    assert_eq!(h.settle_for(std::time::Duration::from_millis(50)).await, 1);
+    assert!(virtual_devices(&h).confirm.is_none());
+    press(&mut h, 'y').await;
+    h.settle().await;
+    let left = faults
+        .below()
+        .list_virtual_mfa_devices(AssignmentFilter::Unassigned);
+    assert_eq!(left.await.unwrap().len(), 3, "nothing deleted");
+}
+
+async fn in_progress_snapshot(cols: u16, rows: u16) {
+    let (mut h, _) = recorded(DemoIdentity::Admin, cols, rows).await;
+    another_runs_device(&h, "run1-phone", 2).await;
+    open(&mut h).await;
+    press(&mut h, 'u').await;
+    press(&mut h, 'd').await;
+    insta::assert_snapshot!(
+        format!("virtual_sweep_confirm_in_progress_{cols}x{rows}"),
+        h.render()
+    );
+}
+
+#[tokio::test]
+async fn snapshot_in_progress() {
+    in_progress_snapshot(80, 24).await;
+    in_progress_snapshot(120, 40).await;
 }
 
 // ----- snapshots -----

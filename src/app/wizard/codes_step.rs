@@ -72,12 +72,16 @@ impl WizardState {
     pub(super) fn on_enabled(&mut self, ctx: &mut Ctx, result: IamResult<()>) -> Nav {
         match result {
             Ok(()) => self.finish(ctx),
+            // The answer may hide an activation: read the user's devices before saying anything.
+            Err(error) if super::reconcile::enable_may_have_happened(&error) => {
+                self.check_enable(ctx, error);
+            }
             Err(error) => return self.on_enable_failed(ctx, error),
         }
         Nav::Stay
     }
 
-    fn finish(&mut self, ctx: &mut Ctx) {
+    pub(super) fn finish(&mut self, ctx: &mut Ctx) {
         let devices_now = self.chosen_user_count().map(|n| n + 1);
         let (Some(enrollment), Some(user_name)) =
             (self.enrollment.as_mut(), self.user_name.clone())
@@ -102,7 +106,7 @@ impl WizardState {
         self.step = Step::Done;
     }
 
-    fn on_enable_failed(&mut self, ctx: &mut Ctx, error: IamError) -> Nav {
+    pub(super) fn on_enable_failed(&mut self, ctx: &mut Ctx, error: IamError) -> Nav {
         let user_name = self.user_name.clone().unwrap_or_default();
         let hardware =
             self.enrollment.as_ref().map(|e| e.kind) == Some(DeviceChoice::HardwareToken);

@@ -3,16 +3,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::{Purpose, WizardState};
+use super::{OrphanOffer, Purpose, WizardState};
 use crate::app::{Ctx, Nav, Request};
 use crate::iam::IamError;
 
 #[derive(Debug)]
 pub enum Dialog {
-    /// The name is held by an unassigned device: delete it and go on?
-    OrphanOffer {
-        serial: String,
-    },
+    /// The name is held by an unassigned device: delete it (when the device is created) and go on?
+    OrphanOffer(OrphanOffer),
     /// Creation was denied for a name other than the user's: older self-service policies pin the
     /// device name to the user name.
     PinnedName {
@@ -70,7 +68,7 @@ impl WizardState {
                 }
                 Nav::Stay
             }
-            KeyCode::Char('l') => self.leave(false),
+            KeyCode::Char('l') => self.leave_naming_lost(ctx, false),
             _ => {
                 self.dialog = Some(Dialog::Problem(problem));
                 Nav::Stay

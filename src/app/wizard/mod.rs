@@ -11,8 +11,11 @@
 mod codes_step;
 mod dialog;
 mod done;
+#[cfg(test)]
+mod fault_tests;
 mod name_step;
 mod paste;
+mod reconcile;
 mod rollback;
 mod secret_step;
 mod serial_step;
@@ -29,7 +32,8 @@ use zeroize::Zeroizing;
 pub use codes_step::CodesForm;
 pub use dialog::{Dialog, Problem};
 pub use done::{Enabled, cli_command};
-pub use name_step::{NameFocus, NameForm, NameProblem};
+pub use name_step::{NameFocus, NameForm, NameProblem, OrphanOffer};
+pub use reconcile::{Check, CreateAttempt};
 pub use rollback::delete_command;
 pub use secret_step::{QrScreen, SecretView, SecretViewMode};
 pub use serial_step::SerialForm;
@@ -145,11 +149,17 @@ pub enum Purpose {
     Users,
     Taken,
     DeviceCount(String),
+    /// The tags of the unassigned device that holds the typed name: is another run enrolling it?
+    OrphanTags(String),
     DeleteOrphan(String),
     Create,
     KnownSeed(String),
     Enable,
-    RollBack { quit: bool },
+    RollBack {
+        quit: bool,
+    },
+    /// A read of IAM's state after an answer that may hide a change (`reconcile`).
+    Check(Check),
     Copy,
     Save,
 }
@@ -158,10 +168,12 @@ impl Purpose {
     /// What the wizard shows while it waits for this answer; `None` for answers it does not wait for.
     pub fn busy_label(&self) -> Option<&'static str> {
         match self {
-            Self::DeleteOrphan(_) => Some("Deleting the unassigned device…"),
+            Self::OrphanTags(_) => Some("Reading the tags of the device that holds the name…"),
+            Self::DeleteOrphan(_) => Some("Deleting the unassigned device that held the name…"),
             Self::Create => Some("Creating the virtual MFA device…"),
             Self::Enable => Some("Activating the device (EnableMFADevice)…"),
             Self::RollBack { .. } => Some("Deleting the device this wizard created…"),
+            Self::Check(check) => Some(check.busy_label()),
             _ => None,
         }
     }
@@ -194,8 +206,23 @@ pub struct WizardState {
     requests: Pending<Purpose>,
     /// A request denied for want of an MFA session: sent again once one is started.
     after_session: Option<(Request, Purpose, IamError)>,
-    /// Ctrl-C came while the device was being created: ask about it once the answer is in.
+    /// Ctrl-C came while the device was being created: once IAM's answer is in, delete what was
+    /// created and quit.
     quit_pending: bool,
+    /// The create in flight or last sent, to recognise its device after a lost answer.
+    create_attempt: Option<CreateAttempt>,
+    /// CreateVirtualMFADevice with tags was denied for want of iam:TagMFADevice: create unmarked.
+    may_not_tag: bool,
+    /// Devices deleted because their create answer was lost (bounded, so a flaky IAM ends in a message;
+    /// the secret step says so).
+    pub replaced_lost: u8,
+    /// The unassigned device the user agreed to delete for its name: deleted only when the virtual
+    /// device is created (a hardware token needs no name).
+    orphan_to_free: Option<String>,
+    /// EnableMFADevice's unclear answer, while the user's devices are read.
+    unclear_enable: Option<IamError>,
+    /// A device whose create answer was lost and whose delete failed: leaving names it.
+    lost_device: Option<String>,
 }
 
 impl WizardState {
@@ -220,6 +247,12 @@ impl WizardState {
             requests: Pending::default(),
             after_session: None,
             quit_pending: false,
+            create_attempt: None,
+            may_not_tag: false,
+            replaced_lost: 0,
+            orphan_to_free: None,
+            unclear_enable: None,
+            lost_device: None,
         }
     }
 
@@ -311,7 +344,7 @@ impl WizardState {
         }
         match self.step {
             Step::User => self.on_user_key(ctx, key),
-            Step::Name => self.on_name_key(key),
+            Step::Name => self.on_name_key(ctx, key),
             Step::Type => self.on_type_key(ctx, key),
             Step::Secret => self.on_secret_key(ctx, key),
             Step::Serial => self.on_serial_key(ctx, key),
@@ -322,7 +355,7 @@ impl WizardState {
 
     fn on_dialog_key(&mut self, ctx: &mut Ctx, dialog: Dialog, key: KeyEvent) -> Nav {
         match dialog {
-            Dialog::OrphanOffer { serial } => self.on_orphan_offer_key(ctx, serial, key),
+            Dialog::OrphanOffer(offer) => self.on_orphan_offer_key(ctx, offer, key),
             Dialog::PinnedName { denied } => self.on_pinned_name_key(ctx, denied, key),
             Dialog::Problem(problem) => self.on_problem_key(ctx, problem, key),
             Dialog::ConfirmLeave { quit } => self.on_confirm_leave_key(ctx, quit, key),
@@ -357,6 +390,9 @@ impl WizardState {
             Purpose::DeviceCount(user) => {
                 self.on_device_count(ctx, user, op::ListMfaDevices::answer(result));
             }
+            Purpose::OrphanTags(serial) => {
+                self.on_orphan_tags(ctx, serial, op::ListMfaDeviceTags::answer(result));
+            }
             Purpose::DeleteOrphan(serial) => {
                 let deleted = op::DeleteVirtualMfaDevice::answer(result);
                 return self.on_orphan_deleted(ctx, serial, deleted);
@@ -370,6 +406,7 @@ impl WizardState {
                 let deleted = op::DeleteVirtualMfaDevice::answer(result);
                 return self.on_rolled_back(ctx, quit, deleted);
             }
+            Purpose::Check(check) => return self.on_check(ctx, check, result),
             Purpose::Copy | Purpose::Save => {}
         }
         Nav::Stay
@@ -403,15 +440,19 @@ impl WizardState {
     }
 
     fn on_quit_requested(&mut self, ctx: &mut Ctx) -> Nav {
-        if self.is_waiting_for(&Purpose::Create) {
+        if self.creating() {
+            // Quitting now would leave whatever the create makes: wait for it, delete it, then quit.
             self.quit_pending = true;
+            ctx.notify(
+                "Quitting once IAM has answered the create: the device it makes is deleted first",
+            );
             return Nav::Stay;
         }
         if self.busy().is_some() {
             ctx.notify("Waiting for IAM's answer: press Ctrl-C again once it is in");
             return Nav::Stay;
         }
-        self.leave(true)
+        self.leave_naming_lost(ctx, true)
     }
 
     /// Sends a request and remembers what it is for.

@@ -1,13 +1,16 @@
 //! Step 2: the device name (defaults to the user name) and optional tags. The name is checked as it is
 //! typed: IAM's rule, and whether a virtual device in the account already holds it. A name held by an
-//! unassigned orphan (an abandoned enrollment) can be freed: the wizard offers to delete that device.
+//! unassigned orphan (an abandoned enrollment) can be freed: the wizard reads its tags first, so that
+//! another run's enrollment in progress (the marker of `enrollment_marker`) is not taken for abandoned,
+//! and deletes the orphan only when the virtual device is created (a hardware token needs no name).
 
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Dialog, Problem, Purpose, Step, WizardState};
 use crate::app::manage::confirm::{Answer, Confirm};
+use crate::app::enrollment_marker::Standing;
 use crate::app::text_input::TextInput;
-use crate::app::{Ctx, Nav, Outcome};
+use crate::app::{Ctx, Nav};
 use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER, Tag, op, validate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,10 +54,27 @@ impl NameProblem {
                 format!("Taken: a device of that name is assigned to {user_name}")
             }
             Self::Orphan { .. } => {
-                "Held by an unassigned device nobody uses: Enter offers to delete it".into()
+                "Held by an unassigned device: Enter tells whether it is in use and offers to free the name".into()
             }
             Self::TakenInIam(message) => message.clone(),
         }
+    }
+}
+
+/// The offer to free a name held by an unassigned device, with what its tags say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrphanOffer {
+    pub serial: String,
+    /// From its enrollment marker; `Err`: its tags could not be read (why).
+    pub standing: Result<Standing, String>,
+    /// The user pressed `!` to free the name of an enrollment in progress all the same.
+    pub insisted: bool,
+}
+
+impl OrphanOffer {
+    /// Another run is enrolling it and the user has not insisted: `y` does nothing.
+    pub fn blocked(&self) -> bool {
+        matches!(self.standing, Ok(standing) if standing.in_progress()) && !self.insisted
     }
 }
 
@@ -94,7 +114,7 @@ impl WizardState {
             .is_some_and(|n| n >= MAX_DEVICES_PER_USER)
     }
 
-    pub(super) fn on_name_key(&mut self, key: KeyEvent) -> Nav {
+    pub(super) fn on_name_key(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Nav {
         match key.code {
             KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
                 self.name.focus = match self.name.focus {
@@ -104,10 +124,10 @@ impl WizardState {
                 Nav::Stay
             }
             KeyCode::Enter => {
-                self.submit_name();
+                self.submit_name(ctx);
                 Nav::Stay
             }
-            KeyCode::Esc if self.user_fixed => Nav::Pop(Outcome::Closed),
+            KeyCode::Esc if self.user_fixed => self.leave_naming_lost(ctx, false),
             KeyCode::Esc => {
                 self.step = Step::User;
                 Nav::Stay
@@ -127,13 +147,19 @@ impl WizardState {
         }
     }
 
-    fn submit_name(&mut self) {
+    fn submit_name(&mut self, ctx: &mut Ctx) {
+        // An earlier "free this name" was for the name as it was then.
+        self.orphan_to_free = None;
         if self.user_at_limit() {
             return;
         }
         match self.name_problem() {
             Some(NameProblem::Orphan { serial }) => {
-                self.dialog = Some(Dialog::OrphanOffer { serial });
+                // ListVirtualMFADevices returns no tags: read them for the enrollment marker.
+                let request = op::ListMfaDeviceTags {
+                    serial: serial.clone(),
+                };
+                self.send(ctx, request, Purpose::OrphanTags(serial));
             }
             Some(_) => self.name.focus = NameFocus::Name,
             None if self.name.parsed_tags().is_err() => self.name.focus = NameFocus::Tags,
@@ -141,22 +167,43 @@ impl WizardState {
         }
     }
 
-    pub(super) fn on_orphan_offer_key(
+    pub(super) fn on_orphan_tags(
         &mut self,
         ctx: &mut Ctx,
         serial: String,
+        tags: IamResult<Vec<Tag>>,
+    ) {
+        let standing = tags
+            .map(|tags| Standing::of(&tags, ctx.now))
+            .map_err(|error| error.to_string());
+        self.dialog = Some(Dialog::OrphanOffer(OrphanOffer {
+            serial,
+            standing,
+            insisted: false,
+        }));
+    }
+
+    pub(super) fn on_orphan_offer_key(
+        &mut self,
+        ctx: &mut Ctx,
+        mut offer: OrphanOffer,
         key: KeyEvent,
     ) -> Nav {
-        // A delete: only `y` goes ahead, as in every confirmation (`manage::confirm`).
-        match Confirm::<()>::answer(key) {
-            Answer::Yes => {
-                let request = op::DeleteVirtualMfaDevice {
-                    serial: serial.clone(),
-                };
-                self.send(ctx, request, Purpose::DeleteOrphan(serial));
+        match key.code {
+            KeyCode::Char('y') if !offer.blocked() => {
+                ctx.notify(format!(
+                    "{} will be deleted when the authenticator app is created (a hardware token leaves it)",
+                    offer.serial
+                ));
+                self.orphan_to_free = Some(offer.serial);
+                self.step = Step::Type;
             }
-            Answer::No => {}
-            Answer::Undecided => self.dialog = Some(Dialog::OrphanOffer { serial }),
+            KeyCode::Char('!') if offer.blocked() => {
+                offer.insisted = true;
+                self.dialog = Some(Dialog::OrphanOffer(offer));
+            }
+            KeyCode::Esc | KeyCode::Char('n') => {}
+            _ => self.dialog = Some(Dialog::OrphanOffer(offer)),
         }
         Nav::Stay
     }
@@ -171,8 +218,10 @@ impl WizardState {
             // Gone already: the name is free all the same.
             Ok(()) | Err(IamError::NoSuchEntity(_)) => {
                 self.forget_taken(&serial);
+                self.orphan_to_free = None;
                 ctx.notify(format!("Deleted the unassigned device {serial}"));
-                self.step = Step::Type;
+                // It was deleted to make room for this one.
+                self.create_virtual(ctx);
             }
             Err(error) => {
                 let request = op::DeleteVirtualMfaDevice {
@@ -187,6 +236,8 @@ impl WizardState {
                 ) {
                     return nav;
                 }
+                self.orphan_to_free = None;
+                self.step = Step::Name;
                 self.dialog = Some(Dialog::Problem(Problem::new(
                     "Could not delete the unassigned device",
                     error,

@@ -12,7 +12,7 @@ use super::{Purpose, Step, WizardState};
 use crate::app::text_input::TextInput;
 use crate::app::{Ctx, Nav};
 use crate::qr::{ModuleShape, Polarity};
-use crate::secret_file;
+use crate::secret_file::{self, SaveError};
 
 /// Pixels per module of a saved QR code: about 450 pixels square for an AWS seed.
 const PNG_SCALE: u32 = 8;
@@ -44,6 +44,8 @@ pub struct SecretView {
     /// Where the last copy went ("system clipboard", "terminal (OSC 52)").
     pub copied_to: Option<String>,
     pub saved_to: Option<PathBuf>,
+    /// The save found this file there: `y` overwrites it, `n` edits the path.
+    pub overwrite: Option<PathBuf>,
 }
 
 impl SecretView {
@@ -58,6 +60,17 @@ impl SecretView {
 
 impl WizardState {
     pub(super) fn on_secret_key(&mut self, ctx: &mut Ctx, key: KeyEvent) -> Nav {
+        if let Some(path) = self.secret.overwrite.take() {
+            match key.code {
+                KeyCode::Char('y') => self.save_to(ctx, path, true),
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    let typed = path.display().to_string();
+                    self.secret.save_path = Some(TextInput::new().with_value(typed));
+                }
+                _ => self.secret.overwrite = Some(path),
+            }
+            return Nav::Stay;
+        }
         if self.secret.save_path.is_some() {
             return self.on_save_path_key(ctx, key);
         }
@@ -115,7 +128,7 @@ impl WizardState {
                     .unwrap_or_default();
                 if !path.is_empty() {
                     self.secret.save_path = None;
-                    self.save_to(ctx, PathBuf::from(path));
+                    self.save_to(ctx, PathBuf::from(path), false);
                 }
             }
             _ => {
@@ -128,7 +141,7 @@ impl WizardState {
     }
 
     /// The QR code as a PNG, or the secret as text, whichever is shown: written owner-only.
-    fn save_to(&mut self, ctx: &mut Ctx, path: PathBuf) {
+    fn save_to(&mut self, ctx: &mut Ctx, path: PathBuf, overwrite: bool) {
         let Some(enrollment) = self.enrollment.as_ref() else {
             return;
         };
@@ -149,7 +162,7 @@ impl WizardState {
                 Zeroizing::new(text.as_bytes().to_vec())
             }
         };
-        let ticket = ctx.save_file(path, contents);
+        let ticket = ctx.save_file(path, contents, overwrite);
         self.requests.add(ticket, Purpose::Save);
     }
 
@@ -164,7 +177,7 @@ impl WizardState {
         }
     }
 
-    pub(super) fn on_saved(&mut self, ctx: &mut Ctx, result: Result<PathBuf, String>) {
+    pub(super) fn on_saved(&mut self, ctx: &mut Ctx, result: Result<PathBuf, SaveError>) {
         match result {
             Ok(path) => {
                 ctx.notify(format!(
@@ -173,7 +186,8 @@ impl WizardState {
                 ));
                 self.secret.saved_to = Some(path);
             }
-            Err(why) => ctx.notify_error(format!("Could not save: {why}")),
+            Err(SaveError::Exists(path)) => self.secret.overwrite = Some(path),
+            Err(SaveError::Failed(why)) => ctx.notify_error(format!("Could not save: {why}")),
         }
     }
 }

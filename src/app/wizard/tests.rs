@@ -270,6 +270,9 @@ async fn ctrl_c_after_creation_confirms_deletes_then_quits() {
         Some(Dialog::ConfirmLeave { quit: true })
     ));
     assert!(!h.app.is_quitting());
+    press(&mut h, KeyCode::Enter).await;
+    assert!(!h.app.is_quitting(), "only y deletes");
+    h.press(ctrl('c')).await;
     press(&mut h, KeyCode::Char('y')).await;
     assert!(h.app.is_quitting());
     assert_eq!(unassigned(&h).await, before);
@@ -372,11 +375,45 @@ async fn a_name_held_by_an_orphan_is_freed_on_request() {
         wizard(&h).dialog,
         Some(Dialog::OrphanOffer { .. })
     ));
+    assert!(
+        !h.screen_text().contains("Nobody uses it"),
+        "{}",
+        h.screen_text()
+    );
+    press(&mut h, KeyCode::Enter).await;
+    assert!(wizard(&h).dialog.is_some(), "only y frees the name");
     press(&mut h, KeyCode::Char('y')).await;
     assert_eq!(wizard(&h).step, Step::Type);
-    assert!(!unassigned(&h).await.contains(&orphan));
+    assert!(
+        unassigned(&h).await.contains(&orphan),
+        "deleted only once the new device is created"
+    );
     press(&mut h, KeyCode::Enter).await;
     assert_eq!(wizard(&h).step, Step::Secret, "the freed name is used");
+    assert!(h.screen_text().contains("Deleted the unassigned device"));
+    let devices = h
+        .iam
+        .list_virtual_mfa_devices(AssignmentFilter::Any)
+        .await
+        .unwrap();
+    let named: Vec<_> = devices.iter().filter(|d| d.serial == orphan).collect();
+    assert_eq!(named.len(), 1, "the new device holds the name");
+}
+
+#[tokio::test]
+async fn choosing_a_hardware_token_leaves_the_orphan_that_held_the_name() {
+    let mut h = admin().await;
+    let orphan = "arn:aws:iam::210987654321:mfa/emma.schmidt".to_string();
+    to_name_step(&mut h, "emma").await;
+    press(&mut h, KeyCode::Enter).await;
+    press(&mut h, KeyCode::Char('y')).await;
+    assert_step(&mut h, Step::Type);
+    press(&mut h, KeyCode::Char('2')).await;
+    assert_step(&mut h, Step::Serial);
+    assert!(
+        unassigned(&h).await.contains(&orphan),
+        "a hardware token needs no name: nothing deleted"
+    );
 }
 
 #[tokio::test]
@@ -419,7 +456,13 @@ async fn names_are_checked_as_typed() {
         .list_mfa_device_tags("arn:aws:iam::210987654321:mfa/ben-new")
         .await
         .unwrap();
-    assert_eq!(tags.len(), 2, "{tags:?}");
+    let keys: Vec<&str> = tags.iter().map(|t| t.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["team", "cost", "iam-mfa:enrollment-started"],
+        "the user's tags and the enrollment marker"
+    );
+    assert_eq!(tags[2].value, "2026-11-23T14:14:00Z");
 }
 
 #[tokio::test]

@@ -4,10 +4,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::{Dialog, Enrollment, Problem, Purpose, Step, WizardState};
-use crate::app::{Ctx, Nav};
+use super::{CreateAttempt, Dialog, Enrollment, Problem, Purpose, Step, WizardState, reconcile};
+use crate::app::{Ctx, Nav, enrollment_marker};
 use crate::iam::{
-    CreatedVirtualDevice, IamError, IamResult, NewVirtualDevice, VirtualMfaDevice, op,
+    Action, CreatedVirtualDevice, IamError, IamResult, NewVirtualDevice, VirtualMfaDevice, op,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,18 +92,43 @@ impl WizardState {
         Nav::Stay
     }
 
-    fn create_request(&self) -> op::CreateVirtualMfaDevice {
+    /// The create, marked as an enrollment in progress where the caller may tag; remembered as the
+    /// attempt whose device a lost answer hides.
+    pub(super) fn create_request(&mut self, ctx: &Ctx) -> op::CreateVirtualMfaDevice {
+        let name = self.name.input.value().to_string();
+        let mut tags = self.name.parsed_tags().unwrap_or_default();
+        let marker = (!self.may_not_tag).then(|| enrollment_marker::marker(ctx.now));
+        tags.extend(marker.clone());
+        let name_was_free = self.taken.loaded().is_some_and(|devices| {
+            !devices
+                .iter()
+                .any(|device| device.name().eq_ignore_ascii_case(&name))
+        });
+        self.create_attempt = Some(CreateAttempt {
+            name: name.clone(),
+            marker,
+            name_was_free,
+            unclear: None,
+        });
         op::CreateVirtualMfaDevice {
             device: NewVirtualDevice {
-                name: self.name.input.value().to_string(),
+                name,
                 path: None,
-                tags: self.name.parsed_tags().unwrap_or_default(),
+                tags,
             },
         }
     }
 
-    fn create_virtual(&mut self, ctx: &mut Ctx) {
-        let request = self.create_request();
+    /// Creates the virtual device; first deletes the orphan that held its name, if the user agreed.
+    pub(super) fn create_virtual(&mut self, ctx: &mut Ctx) {
+        if let Some(serial) = self.orphan_to_free.clone() {
+            let delete = op::DeleteVirtualMfaDevice {
+                serial: serial.clone(),
+            };
+            self.send(ctx, delete, Purpose::DeleteOrphan(serial));
+            return;
+        }
+        let request = self.create_request(ctx);
         self.send(ctx, request, Purpose::Create);
     }
 
@@ -114,11 +139,20 @@ impl WizardState {
     ) -> Nav {
         let created = match result {
             Ok(created) => created,
+            Err(error) if reconcile::create_may_have_happened(&error) => {
+                return self.check_create(ctx, error);
+            }
+            Err(_) if std::mem::take(&mut self.quit_pending) => {
+                // Nothing was created: quit as asked.
+                self.create_attempt = None;
+                return Nav::Quit;
+            }
             Err(error) => {
-                self.quit_pending = false;
+                self.create_attempt = None;
                 return self.on_create_failed(ctx, error);
             }
         };
+        self.create_attempt = None;
         if let crate::app::Loadable::Loaded(devices) = &mut self.taken {
             devices.push(VirtualMfaDevice {
                 serial: created.serial.clone(),
@@ -145,15 +179,34 @@ impl WizardState {
         self.codes = Default::default();
         self.step = Step::Secret;
         if std::mem::take(&mut self.quit_pending) {
-            self.dialog = Some(Dialog::ConfirmLeave { quit: true });
+            // Ctrl-C came while it was being made: nobody will enroll it.
+            ctx.notify("Ctrl-C: deleting the device just created, then quitting");
+            self.roll_back(ctx, true);
         }
         Nav::Stay
     }
 
-    fn on_create_failed(&mut self, ctx: &mut Ctx, error: IamError) -> Nav {
+    /// A create that certainly made nothing (or whose name another device holds).
+    pub(super) fn on_create_failed(&mut self, ctx: &mut Ctx, error: IamError) -> Nav {
         let name = self.name.input.value().to_string();
         let user_name = self.user_name.clone().unwrap_or_default();
+        let own_tags = self.name.parsed_tags().unwrap_or_default();
         match error {
+            // The marker needs iam:TagMFADevice. Without it the device is created unmarked: another
+            // run cannot tell it from an abandoned one (docs: README, "The enrollment marker").
+            error
+                if error.denies(Action::TagMfaDevice)
+                    && own_tags.is_empty()
+                    && !self.may_not_tag =>
+            {
+                tracing::info!(%error, "creating without the enrollment marker");
+                self.may_not_tag = true;
+                ctx.notify(format!(
+                    "Your policy does not allow {}: the device is created without the enrollment-in-progress marker",
+                    Action::TagMfaDevice
+                ));
+                self.create_virtual(ctx);
+            }
             IamError::EntityAlreadyExists(message) => {
                 self.name.server_error = Some(format!("Taken: {message}"));
                 self.step = Step::Name;
@@ -161,7 +214,7 @@ impl WizardState {
                 self.list_taken(ctx);
             }
             error @ IamError::AccessDenied { .. } if error.needs_mfa_session() => {
-                let request = self.create_request();
+                let request = self.create_request(ctx);
                 if let Some(nav) = self.offer_mfa_session(
                     ctx,
                     &error,
@@ -177,9 +230,10 @@ impl WizardState {
             }
             error => {
                 let advice = create_advice(&error);
+                let request = self.create_request(ctx);
                 let problem =
                     Problem::new("Could not create the virtual MFA device", error, advice)
-                        .retry_if_transient(self.create_request(), Purpose::Create);
+                        .retry_if_transient(request, Purpose::Create);
                 self.dialog = Some(Dialog::Problem(problem));
             }
         }

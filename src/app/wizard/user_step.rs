@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Purpose, Step, WizardState};
 use crate::app::text_input::{InputChange, TextInput};
-use crate::app::{Ctx, Loadable, Nav, Outcome};
+use crate::app::{Ctx, Loadable, Nav};
 use crate::iam::{IamError, IamResult, MAX_DEVICES_PER_USER, MfaDevice, User, op};
 
 #[derive(Debug, Default)]
@@ -59,7 +59,7 @@ impl WizardState {
                 self.after_filter_change(ctx);
                 Nav::Stay
             }
-            KeyCode::Esc => Nav::Pop(Outcome::Closed),
+            KeyCode::Esc => self.leave_naming_lost(ctx, false),
             KeyCode::Char('r') if matches!(self.picker.users, Loadable::Failed(_)) => {
                 self.picker.users = Loadable::Loading;
                 self.send(ctx, op::ListUsers, Purpose::Users);

@@ -6,7 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use crate::app::wizard::{Dialog, Problem, WizardState, delete_command};
+use crate::ui::wrap::wrap;
+use crate::app::enrollment_marker::{Standing, in_progress_reason};
+use crate::app::wizard::{Dialog, OrphanOffer, Problem, WizardState, delete_command};
 use crate::ui::theme;
 use crate::ui::widgets::{self, KeyHint};
 use crate::ui::wrap::wrap;
@@ -37,23 +39,7 @@ fn content(dialog: &Dialog, state: &WizardState, width: usize) -> (String, Vec<L
     let plain = Style::new();
     let user = state.user_name.as_deref().unwrap_or("your user");
     match dialog {
-        Dialog::OrphanOffer { serial } => {
-            let mut lines = wrap(
-                &format!(
-                    "The name “{}” belongs to an unassigned virtual device:",
-                    state.name.input.value()
-                ),
-                plain,
-                width,
-            );
-            lines.extend(wrap(&format!("  {serial}"), theme::accent(), width));
-            lines.extend(wrap(
-                "Nobody uses it: an enrollment that was never finished, or a device removed but not deleted. Delete it and use the name?",
-                plain,
-                width,
-            ));
-            ("Name held by an unused device".to_string(), lines)
-        }
+        Dialog::OrphanOffer(offer) => orphan_offer(offer, state, width),
         Dialog::PinnedName { denied } => {
             let mut lines = wrap(
                 &format!("Creating a device named “{denied}” was denied."),
@@ -107,6 +93,61 @@ fn content(dialog: &Dialog, state: &WizardState, width: usize) -> (String, Vec<L
     }
 }
 
+/// What the tags of the device holding the name say, and what `y` does (or why it does nothing).
+fn orphan_offer(
+    offer: &OrphanOffer,
+    state: &WizardState,
+    width: usize,
+) -> (String, Vec<Line<'static>>) {
+    let plain = Style::new();
+    let mut lines = wrap(
+        &format!(
+            "The name “{}” belongs to an unassigned virtual device:",
+            state.name.input.value()
+        ),
+        plain,
+        width,
+    );
+    lines.extend(wrap(&format!("  {}", offer.serial), theme::accent(), width));
+    let (title, about) = match &offer.standing {
+        Ok(Standing::InProgress { since }) => (
+            "Name held by an enrollment in progress",
+            format!(
+                "Not abandoned: {}. Deleting it would break that enrollment. Choose another name{}",
+                in_progress_reason(*since),
+                if offer.insisted {
+                    "; or press y to delete it anyway (when this device is created)."
+                } else {
+                    ", or press ! if you are sure that enrollment was given up."
+                }
+            ),
+        ),
+        Ok(Standing::Abandoned { since: Some(since) }) => (
+            "Name held by an unused device",
+            format!(
+                "Its enrollment started at {since} and was never finished. Delete it (when the new device is created) and use the name?"
+            ),
+        ),
+        Ok(Standing::Abandoned { since: None }) => (
+            "Name held by an unused device",
+            "It carries no enrollment marker: an enrollment that was never finished, or a device removed but not deleted. Delete it (when the new device is created) and use the name?".to_string(),
+        ),
+        Err(why) => (
+            "Name held by an unassigned device",
+            format!(
+                "Its tags could not be read ({why}), so whether another run is enrolling it is not known. Delete it (when the new device is created) and use the name?"
+            ),
+        ),
+    };
+    let style = if offer.blocked() {
+        theme::warning()
+    } else {
+        plain
+    };
+    lines.extend(wrap(&about, style, width));
+    (title.to_string(), lines)
+}
+
 fn problem_lines(problem: &Problem, width: usize) -> Vec<Line<'static>> {
     let mut lines = wrap(&problem.error.to_string(), theme::error(), width);
     if let Some(advice) = &problem.advice {
@@ -117,7 +158,10 @@ fn problem_lines(problem: &Problem, width: usize) -> Vec<Line<'static>> {
 
 pub fn hints(dialog: &Dialog) -> Vec<KeyHint> {
     match dialog {
-        Dialog::OrphanOffer { .. } => vec![("y", "delete it and go on"), ("n", "another name")],
+        Dialog::OrphanOffer(offer) if offer.blocked() => {
+            vec![("n", "another name"), ("!", "free it anyway")]
+        }
+        Dialog::OrphanOffer(_) => vec![("y", "delete it and go on"), ("n", "another name")],
         Dialog::PinnedName { .. } => vec![("u", "use the user name"), ("Esc", "back")],
         Dialog::Problem(problem) if problem.retry.is_some() => {
             vec![("r", "retry"), ("Enter", "back"), ("l", "leave the wizard")]

@@ -260,6 +260,18 @@ fn render_key(frame: &mut Frame, area: Rect, enrollment: &Enrollment) {
 }
 
 fn status_line(state: &WizardState, status_area: Rect, app: &App) -> Line<'static> {
+    if let Some(path) = &state.secret.overwrite {
+        return Line::from(vec![
+            Span::styled(
+                format!("{} already exists. ", path.display()),
+                theme::warning(),
+            ),
+            Span::styled(
+                "Overwrite it? y overwrites, n changes the name",
+                theme::title(),
+            ),
+        ]);
+    }
     if let Some(input) = &state.secret.save_path {
         let width = save_path_width(status_area, state);
         let (value, _) = field::inline_value(input, &app.session, width);
@@ -269,6 +281,12 @@ fn status_line(state: &WizardState, status_area: Rect, app: &App) -> Line<'stati
         ]);
     }
     let mut spans = Vec::new();
+    if state.replaced_lost > 0 {
+        spans.push(Span::styled(
+            "IAM lost the answer to the first create, so nobody had that device's secret: it was deleted and this one created. ",
+            theme::warning(),
+        ));
+    }
     if let Some(place) = &state.secret.copied_to {
         spans.push(Span::styled(format!("Copied to the {place} "), theme::ok()));
         let after = crate::clipboard::CLEAR_AFTER.as_secs();
@@ -290,6 +308,9 @@ fn status_line(state: &WizardState, status_area: Rect, app: &App) -> Line<'stati
 }
 
 pub fn hints(state: &WizardState) -> Vec<KeyHint> {
+    if state.secret.overwrite.is_some() {
+        return vec![("y", "overwrite"), ("n", "another name")];
+    }
     if state.secret.save_path.is_some() {
         return vec![("Enter", "save here"), ("Esc", "cancel")];
     }

@@ -99,6 +99,29 @@ async fn name_step() {
         press(h, KeyCode::Enter).await;
     })
     .await;
+    // Another run is enrolling the device that holds the name: `y` is refused, `!` insists.
+    snap("name_in_progress_offer", ADMIN, async |h| {
+        let theirs = crate::iam::NewVirtualDevice {
+            name: "ben-phone".into(),
+            path: None,
+            tags: vec![crate::app::enrollment_marker::marker(FIXED_NOW - 180)],
+        };
+        h.iam.create_virtual_mfa_device(&theirs).await.unwrap();
+        // The wizard lists the account's devices when it opens: after the other run's create.
+        to_name_step(h, "ben.c").await;
+        h.press(ctrl('u')).await;
+        h.type_text("ben-phone").await;
+        press(h, KeyCode::Enter).await;
+        let text = h.screen_text();
+        assert!(!text.contains("Nobody uses it"), "{text}");
+        assert!(text.contains("since 14:11 UTC by another run"), "{text}");
+        press(h, KeyCode::Char('y')).await;
+        assert!(
+            wizard(h).dialog.is_some(),
+            "y does not free an enrollment in progress"
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
