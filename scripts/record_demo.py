@@ -136,12 +136,13 @@ def story(stills: Stills) -> None:
     press("Escape")
     wait_for("Assign MFA device")
 
-    press("c")
-    wait_for("Coverage")
-    time.sleep(READ)
-    stills.take("coverage")
-    press("Escape")
-    wait_for("Assign MFA device")
+    if "Coverage" in screen():
+        press("c")
+        wait_for("IAM.5")
+        time.sleep(READ)
+        stills.take("coverage")
+        press("Escape")
+        wait_for("Assign MFA device")
     press("q", pause=0.5)
 
 
