@@ -7,7 +7,6 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Dialog, Problem, Purpose, Step, WizardState};
-use crate::app::manage::confirm::{Answer, Confirm};
 use crate::app::enrollment_marker::Standing;
 use crate::app::text_input::TextInput;
 use crate::app::{Ctx, Nav};

@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use crate::ui::wrap::wrap;
 use crate::app::enrollment_marker::{Standing, in_progress_reason};
 use crate::app::wizard::{Dialog, OrphanOffer, Problem, WizardState, delete_command};
 use crate::ui::theme;
