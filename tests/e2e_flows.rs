@@ -791,6 +791,10 @@ fn a_panic_cleans_up_restores_the_terminal_and_exits_101() {
 /// IAM unreachable at exit (the relay in front of moto switched off): the cleanup fails, and the report
 /// names the device and the command that deletes it. The status stays 128 + 15.
 #[test]
+#[cfg_attr(
+    not(feature = "moto"),
+    ignore = "needs the moto server: scripts/test.sh runs it"
+)]
 fn moto_cleanup_that_cannot_reach_iam_names_the_device_and_the_command() {
     let account = MotoAccount::new();
     let user = account.create_user("e2e-unreachable");
