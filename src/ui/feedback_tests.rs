@@ -53,7 +53,8 @@ async fn the_wizard_deletes_only_on_y() {
     press(&mut h, KeyCode::Char('y')).await;
     assert_eq!(unassigned(&h).await, before);
 
-    // The orphan holding a name: Enter keeps it, y deletes it.
+    // The orphan holding a name: Enter keeps it; y agrees to free the name, and the orphan goes when
+    // the authenticator app's device is created in its place (not before the type is chosen).
     let mut h = admin(80, 24).await;
     let orphan = "arn:aws:iam::210987654321:mfa/emma.schmidt".to_string();
     to_name_step(&mut h, "emma").await;
@@ -65,7 +66,20 @@ async fn the_wizard_deletes_only_on_y() {
     ));
     assert!(unassigned(&h).await.contains(&orphan), "Enter deleted");
     press(&mut h, KeyCode::Char('y')).await;
-    assert!(!unassigned(&h).await.contains(&orphan));
+    assert!(
+        unassigned(&h).await.contains(&orphan),
+        "deleted before the type was chosen"
+    );
+    press(&mut h, KeyCode::Char('1')).await;
+    let now_unassigned = unassigned(&h).await;
+    assert_eq!(
+        now_unassigned
+            .iter()
+            .filter(|serial| **serial == orphan)
+            .count(),
+        1,
+        "the old entity was replaced by the new device of the same name"
+    );
 }
 
 #[tokio::test]
