@@ -147,7 +147,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 return Ok(ExitCode::from(2));
             }
             let now = iam_mfa::iam::Timestamp(i64::try_from(clock.now()).unwrap_or(i64::MAX));
-            match iam_mfa::audit::run(iam.as_ref(), &args, now).await {
+            // A line on stderr while the account is read, only on a terminal (never in a pipe).
+            let progress = Progress::new("Checking MFA coverage", None);
+            let outcome = progress
+                .around(iam_mfa::audit::run(iam.as_ref(), &args, now))
+                .await;
+            progress.finish();
+            match outcome {
                 iam_mfa::audit::Outcome::Done { text, failed } => {
                     output::write_stdout(&text)?;
                     Ok(ExitCode::from(if failed { 3 } else { 0 }))
